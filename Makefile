@@ -1,0 +1,35 @@
+# converter: two commands on a fresh machine.
+#   make demo   set up, then build examples/posts into output/ (PDF, EPUB, DOCX)
+#   make test   set up (with the test tools), then run the whole test suite
+# Both are idempotent: the second run only checks and goes straight to the job.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test setup setup-test system system-test clean
+
+demo: setup
+	$(BIN)/converter build examples/posts -o output --title "converter 示例文集 · Examples" -f pdf,epub,docx
+
+test: setup-test
+	$(BIN)/python -m pytest
+
+setup: system $(VENV)/.installed
+setup-test: system-test $(VENV)/.installed
+
+system:
+	@PYTHON=$(PYTHON) bash scripts/setup-system.sh runtime
+
+system-test:
+	@PYTHON=$(PYTHON) bash scripts/setup-system.sh test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find output -mindepth 1 ! -name .gitkeep -delete

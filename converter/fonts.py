@@ -1,0 +1,117 @@
+"""One font policy for every output: which fonts set which language, in CSS and in Word.
+
+Generic families (``serif``) are never relied on: with fontconfig they resolved to the
+Japanese face for Chinese text (CJK.md rule 2). Each CJK language family gets an explicit
+stack, selected in CSS with ``:lang()``, and an explicit East Asian font and language in
+DOCX. CJK languages put the CJK face first so that quotes and punctuation are full-width;
+Latin text in a CJK book is set in the CJK face's Latin glyphs, which match it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .langtag import family
+
+
+@dataclass(frozen=True, slots=True)
+class FontStack:
+    """Fonts for one language family.
+
+    ``serif``/``sans``: CSS font-family lists, best first. ``docx``: the East Asian font
+    named in Word styles, and ``docx_alt`` the name Word falls back to where it is missing.
+    ``docx_lang``: the tag Word expects in ``w:lang/@w:eastAsia``.
+    """
+
+    serif: tuple[str, ...]
+    sans: tuple[str, ...]
+    docx: str
+    docx_alt: str
+    docx_lang: str
+    docx_sans: str = ""
+
+
+LATIN = FontStack(
+    serif=("Noto Serif", "DejaVu Serif", "Liberation Serif"),
+    sans=("Noto Sans", "DejaVu Sans", "Liberation Sans"),
+    docx="Noto Serif", docx_alt="Times New Roman", docx_lang="en-US", docx_sans="Noto Sans",
+)
+MONO = ("Noto Sans Mono", "DejaVu Sans Mono", "Liberation Mono")
+# Emoji are left to fontconfig's fallback: an emoji face named in a CSS stack takes the
+# digits too (they have emoji keycap variants), and Pango then sets "2024" in Noto Color
+# Emoji with wide advances.
+EMOJI: tuple[str, ...] = ()
+
+STACKS: dict[str, FontStack] = {
+    "zh-Hans": FontStack(
+        serif=("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "Songti SC"),
+        sans=("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC"),
+        docx="Noto Serif CJK SC", docx_alt="SimSun", docx_lang="zh-CN", docx_sans="Noto Sans CJK SC",
+    ),
+    "zh-Hant": FontStack(
+        serif=("Noto Serif CJK TC", "Source Han Serif TC", "Source Han Serif TW", "Songti TC"),
+        sans=("Noto Sans CJK TC", "Source Han Sans TC", "Source Han Sans TW", "PingFang TC"),
+        docx="Noto Serif CJK TC", docx_alt="PMingLiU", docx_lang="zh-TW", docx_sans="Noto Sans CJK TC",
+    ),
+    "zh-HK": FontStack(
+        serif=("Noto Serif CJK HK", "Source Han Serif HK", "Noto Serif CJK TC", "Source Han Serif TC"),
+        sans=("Noto Sans CJK HK", "Source Han Sans HK", "Noto Sans CJK TC", "PingFang HK"),
+        docx="Noto Serif CJK HK", docx_alt="MingLiU_HKSCS", docx_lang="zh-HK", docx_sans="Noto Sans CJK HK",
+    ),
+    "ja": FontStack(
+        serif=("Noto Serif CJK JP", "Source Han Serif", "Source Han Serif JP", "Hiragino Mincho ProN"),
+        sans=("Noto Sans CJK JP", "Source Han Sans", "Source Han Sans JP", "Hiragino Sans"),
+        docx="Noto Serif CJK JP", docx_alt="Yu Mincho", docx_lang="ja-JP", docx_sans="Noto Sans CJK JP",
+    ),
+    "ko": FontStack(
+        serif=("Noto Serif CJK KR", "Source Han Serif K", "Source Han Serif KR", "AppleMyungjo"),
+        sans=("Noto Sans CJK KR", "Source Han Sans K", "Source Han Sans KR", "Apple SD Gothic Neo"),
+        docx="Noto Serif CJK KR", docx_alt="Batang", docx_lang="ko-KR", docx_sans="Noto Sans CJK KR",
+    ),
+}
+
+# :lang() selectors per family, general before specific so the later rule wins.
+_SELECTORS = {
+    "zh-Hans": (":lang(zh)", ":lang(zh-Hans)", ":lang(zh-CN)", ":lang(zh-SG)"),
+    "zh-Hant": (":lang(zh-Hant)", ":lang(zh-TW)", ":lang(zh-MO)"),
+    "zh-HK": (":lang(zh-HK)", ":lang(zh-Hant-HK)", ":lang(yue)"),
+    "ja": (":lang(ja)",),
+    "ko": (":lang(ko)",),
+}
+
+
+def stack_for(lang: str) -> FontStack:
+    """The stack of a language tag (Latin for non-CJK languages)."""
+    return STACKS.get(family(lang), LATIN)
+
+
+def _chain(stack: FontStack, style: str) -> tuple[str, ...]:
+    """A stack's faces, then Latin faces, then Simplified Chinese as the last resort (so a
+    stray character of another script still finds a glyph)."""
+    names = getattr(stack, style) + getattr(LATIN, style) + getattr(STACKS["zh-Hans"], style) + EMOJI
+    return tuple(dict.fromkeys(names))
+
+
+def _css_list(names: tuple[str, ...]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def font_css(style: str = "serif", default_lang: str = "") -> str:
+    """CSS rules that give every language its stack (``style``: 'serif' or 'sans').
+
+    The root gets the stack of ``default_lang``; each CJK language overrides it through
+    ``:lang()``; English text gets Latin faces first; code gets a monospace face with the
+    CJK sans face of its context as fallback.
+    """
+    base = stack_for(default_lang)
+    rules = [f"html {{ font-family: {_css_list(_chain(base, style))}; }}",
+             f":lang(en) {{ font-family: {_css_list(_chain(LATIN, style))}; }}"]
+    for fam, selectors in _SELECTORS.items():
+        rules.append(f"{', '.join(selectors)} {{ font-family: {_css_list(_chain(STACKS[fam], style))}; }}")
+    mono = tuple(dict.fromkeys(MONO + base.sans + STACKS["zh-Hans"].sans + EMOJI))
+    rules.append(f"code, pre, kbd, samp {{ font-family: {_css_list(mono)}; }}")
+    for fam, selectors in _SELECTORS.items():
+        sel = ", ".join(f"{s} code, {s} pre" for s in selectors)
+        fam_mono = tuple(dict.fromkeys(MONO + STACKS[fam].sans + EMOJI))
+        rules.append(f"{sel} {{ font-family: {_css_list(fam_mono)}; }}")
+    return "\n".join(rules) + "\n"

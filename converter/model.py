@@ -1,0 +1,435 @@
+"""The intermediate document model: frozen dataclasses that readers build and writers consume.
+
+This module is the hub of the package and imports nothing from it (the same rule as
+pandoc-types' ``Definition.hs``). Every node is immutable and hashable-by-value, and the whole
+tree serializes to JSON and back without loss (``to_json`` / ``from_json``), which `converter
+inspect`, the document cache and the golden tests rely on.
+
+Shape (see docs/architecture.md):
+
+* ``Document(meta, blocks)`` is one post; ``Book(meta, parts)`` is what writers render, a
+  ``Part`` being an optionally titled group of chapters (documents).
+* Blocks: Paragraph, Heading, BlockQuote, BulletList, OrderedList, CodeBlock, Figure, Table,
+  ThematicBreak, Embed, Div.
+* Inlines: Text, Emph, Strong, Strike, Superscript, Subscript, Code, Link, Image, LineBreak,
+  Note, Span, Ruby.
+* One ``Attrs(id, classes, lang)`` where a node needs an identity, a class or a language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Union
+
+__all__ = [
+    "Attrs", "Text", "Emph", "Strong", "Strike", "Superscript", "Subscript", "Code", "Link",
+    "Image", "LineBreak", "Note", "Span", "Ruby", "Inline", "Paragraph", "Heading", "BlockQuote",
+    "BulletList", "OrderedList", "CodeBlock", "Figure", "TableCell", "TableRow", "Table",
+    "ThematicBreak", "Embed", "Div", "Block", "Meta", "Document", "BookMeta", "Part", "Book",
+    "to_json", "from_json", "to_data", "from_data",
+]
+
+_FROZEN = dict(frozen=True, slots=True)
+
+
+@dataclass(**_FROZEN)
+class Attrs:
+    """Identity, classes and language of a node; ``lang`` is a BCP 47 tag or empty (inherit)."""
+
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    lang: str = ""
+
+
+NO_ATTRS = Attrs()
+
+
+# ---------------------------------------------------------------------------------- inlines
+
+
+@dataclass(**_FROZEN)
+class Text:
+    """A run of text. Whitespace in it is meaningful (already collapsed by the reader)."""
+
+    text: str
+
+
+@dataclass(**_FROZEN)
+class Emph:
+    """Emphasis (``<em>``, ``<i>``, ``*x*``)."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Strong:
+    """Strong importance (``<strong>``, ``<b>``, ``**x**``)."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Strike:
+    """Struck-out text (``<del>``, ``<s>``, ``~~x~~``)."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Superscript:
+    """Superscript text."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Subscript:
+    """Subscript text."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Code:
+    """Inline code; its text is verbatim."""
+
+    text: str
+
+
+@dataclass(**_FROZEN)
+class Link:
+    """A hyperlink; ``url`` is absolute where the reader could make it so, or ``#id``."""
+
+    content: tuple[Inline, ...]
+    url: str
+    title: str = ""
+
+
+@dataclass(**_FROZEN)
+class Image:
+    """An image reference. ``src`` is the URL or path as the post names it (made absolute
+    against the post's source URL where possible); resources are resolved outside the model."""
+
+    src: str
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(**_FROZEN)
+class LineBreak:
+    """A hard line break inside a paragraph (a single ``<br>``)."""
+
+
+@dataclass(**_FROZEN)
+class Note:
+    """A footnote; its content is blocks, placed where the note is referenced."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(**_FROZEN)
+class Span:
+    """A generic inline container, used for language switches and styling classes."""
+
+    content: tuple[Inline, ...]
+    attrs: Attrs = NO_ATTRS
+
+
+@dataclass(**_FROZEN)
+class Ruby:
+    """Ruby annotation: ``text`` is set above (or beside) ``base``."""
+
+    base: tuple[Inline, ...]
+    text: str
+
+
+Inline = Union[Text, Emph, Strong, Strike, Superscript, Subscript, Code, Link, Image, LineBreak,
+               Note, Span, Ruby]
+
+
+# ----------------------------------------------------------------------------------- blocks
+
+
+@dataclass(**_FROZEN)
+class Paragraph:
+    """A paragraph of inline content."""
+
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_FROZEN)
+class Heading:
+    """A section heading; level 1 is the highest level inside a chapter (the chapter title
+    itself lives in ``Meta.title``)."""
+
+    level: int
+    content: tuple[Inline, ...]
+    attrs: Attrs = NO_ATTRS
+
+
+@dataclass(**_FROZEN)
+class BlockQuote:
+    """A quotation of one or more blocks."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(**_FROZEN)
+class BulletList:
+    """An unordered list; each item is a sequence of blocks."""
+
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(**_FROZEN)
+class OrderedList:
+    """A numbered list starting at ``start``."""
+
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+@dataclass(**_FROZEN)
+class CodeBlock:
+    """Preformatted text (``<pre>``, fenced code); ``language`` is a highlighting hint."""
+
+    text: str
+    language: str = ""
+
+
+@dataclass(**_FROZEN)
+class Figure:
+    """An image shown as a block, with an optional caption (credits included)."""
+
+    image: Image
+    caption: tuple[Inline, ...] = ()
+
+
+@dataclass(**_FROZEN)
+class TableCell:
+    """One cell; ``header`` marks ``<th>``; ``align`` is '', 'left', 'center' or 'right'."""
+
+    content: tuple[Block, ...]
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+    align: str = ""
+
+
+@dataclass(**_FROZEN)
+class TableRow:
+    """One row of cells."""
+
+    cells: tuple[TableCell, ...]
+
+
+@dataclass(**_FROZEN)
+class Table:
+    """A table with header rows, body rows and an optional caption."""
+
+    head: tuple[TableRow, ...]
+    body: tuple[TableRow, ...]
+    caption: tuple[Inline, ...] = ()
+
+
+@dataclass(**_FROZEN)
+class ThematicBreak:
+    """A scene break (``<hr>``, ``---``)."""
+
+
+@dataclass(**_FROZEN)
+class Embed:
+    """Interactive or media content (video, audio, iframe, tweet) that a book cannot play;
+    every writer shows it as a captioned link so that nothing vanishes silently."""
+
+    url: str
+    kind: str = "iframe"
+    title: str = ""
+
+
+@dataclass(**_FROZEN)
+class Div:
+    """A generic block container, used only where blocks must carry a language or a class."""
+
+    blocks: tuple[Block, ...]
+    attrs: Attrs = NO_ATTRS
+
+
+Block = Union[Paragraph, Heading, BlockQuote, BulletList, OrderedList, CodeBlock, Figure, Table,
+              ThematicBreak, Embed, Div]
+
+
+# --------------------------------------------------------------------------- documents, books
+
+
+@dataclass(**_FROZEN)
+class Meta:
+    """Normalized metadata of one post.
+
+    ``date`` is ISO 8601 text (``2021-01-06T20:27:10+00:00`` or ``2020-05-16``) or empty;
+    ``extra`` keeps the front-matter fields that have no slot here, as (key, JSON text) pairs.
+    """
+
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    lang: str = ""
+    source_url: str = ""
+    source_path: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    slug: str = ""
+    draft: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(**_FROZEN)
+class Document:
+    """One post: metadata and body blocks."""
+
+    meta: Meta
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(**_FROZEN)
+class BookMeta:
+    """Metadata of an assembled book."""
+
+    title: str
+    authors: tuple[str, ...] = ()
+    lang: str = ""
+    subtitle: str = ""
+    date: str = ""
+    publisher: str = ""
+    description: str = ""
+    rights: str = ""
+    subjects: tuple[str, ...] = ()
+    source: str = ""
+    identifier: str = ""
+    modified: str = ""
+
+
+@dataclass(**_FROZEN)
+class Part:
+    """A group of chapters; an empty title means the chapters stand directly in the book."""
+
+    chapters: tuple[Document, ...]
+    title: str = ""
+
+
+@dataclass(**_FROZEN)
+class Book:
+    """What writers render: metadata and parts of chapters."""
+
+    meta: BookMeta
+    parts: tuple[Part, ...] = field(default=())
+
+    @property
+    def chapters(self) -> tuple[Document, ...]:
+        """All chapters in reading order."""
+        return tuple(ch for part in self.parts for ch in part.chapters)
+
+
+# ----------------------------------------------------------------------------- JSON codec
+#
+# Nodes encode as objects tagged with their class name ("t"); fields equal to their default are
+# left out so that the JSON stays readable. Decoding is driven by the type hints, so a tuple
+# comes back as a tuple and a union is resolved by its tag.
+
+_NODE_TYPES: dict[str, type] = {
+    name: obj for name, obj in list(globals().items())
+    if isinstance(obj, type) and dataclasses.is_dataclass(obj)
+}
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING  # type: ignore[misc]
+            else dataclasses.MISSING)
+        out.append((f.name, hints[f.name], default))
+    return tuple(out)
+
+
+def to_data(node: Any) -> Any:
+    """Turn a model value into plain JSON-able data (dicts, lists, strings, numbers)."""
+    if isinstance(node, (str, int, bool)) or node is None:
+        return node
+    if isinstance(node, tuple):
+        return [to_data(x) for x in node]
+    cls = type(node)
+    if cls.__name__ not in _NODE_TYPES:
+        raise TypeError(f"not a model value: {node!r}")
+    data: dict[str, Any] = {"t": cls.__name__}
+    for name, _hint, default in _fields(cls):
+        value = getattr(node, name)
+        if value == default:
+            continue
+        data[name] = to_data(value)
+    return data
+
+
+def _decode(hint: Any, data: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(data, list):
+            raise ValueError(f"expected a list for {hint}, got {type(data).__name__}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], x) for x in data)
+        if len(args) != len(data):
+            raise ValueError(f"expected {len(args)} items for {hint}")
+        return tuple(_decode(a, x) for a, x in zip(args, data))
+    if origin is Union or origin is types.UnionType:
+        return _decode_node(data, allowed=typing.get_args(hint))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _decode_node(data, allowed=(hint,))
+    if hint in (str, int, bool):
+        if not isinstance(data, hint) or (hint is int and isinstance(data, bool)):
+            raise ValueError(f"expected {hint.__name__}, got {data!r}")
+        return data
+    raise TypeError(f"unsupported type hint {hint!r}")
+
+
+def _decode_node(data: Any, allowed: tuple[type, ...]) -> Any:
+    if not isinstance(data, dict) or "t" not in data:
+        raise ValueError(f"expected a tagged node object, got {data!r:.80}")
+    cls = _NODE_TYPES.get(data["t"])
+    if cls is None or cls not in allowed:
+        raise ValueError(f"unexpected node type {data['t']!r}")
+    kwargs = {}
+    known = set()
+    for name, hint, default in _fields(cls):
+        known.add(name)
+        if name in data:
+            kwargs[name] = _decode(hint, data[name])
+        elif default is dataclasses.MISSING:
+            raise ValueError(f"{cls.__name__} is missing field {name!r}")
+    unknown = set(data) - known - {"t"}
+    if unknown:
+        raise ValueError(f"{cls.__name__} has unknown fields {sorted(unknown)}")
+    return cls(**kwargs)
+
+
+def from_data(data: Any, cls: type = Document) -> Any:
+    """Rebuild a model value of type ``cls`` from plain data made by :func:`to_data`."""
+    return _decode_node(data, allowed=(cls,))
+
+
+def to_json(node: Any, *, indent: int | None = None) -> str:
+    """Serialize a model value to JSON text (UTF-8 characters kept as they are)."""
+    return json.dumps(to_data(node), ensure_ascii=False, indent=indent)
+
+
+def from_json(text: str, cls: type = Document) -> Any:
+    """Parse JSON text made by :func:`to_json` back into a model value of type ``cls``."""
+    return from_data(json.loads(text), cls)

@@ -1,0 +1,67 @@
+"""Typed, frozen options for each stage, with documented defaults.
+
+The CLI and the configuration file build these; stages receive only the part they need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMATS_DEFAULT = ("pdf", "epub", "docx")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How posts are read and normalized.
+
+    ``drafts``: include posts marked as drafts (``draft: true`` or ``published: false``).
+    ``lang``: language tag used when a post names none and detection is inconclusive.
+    """
+
+    drafts: bool = False
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceOptions:
+    """Where resources (images) may come from.
+
+    ``roots``: folders that local paths may resolve into (the input folders by default);
+    nothing outside them is ever read.
+    """
+
+    roots: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BookOptions:
+    """How posts become books: one book for all posts, or one per post."""
+
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    lang: str = ""
+    per_post: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOptions:
+    """What the writers produce.
+
+    ``theme``: folder holding ``print.css``, ``epub.css`` and ``reference.docx``.
+    """
+
+    theme: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent / "styles" / "default")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything a build needs."""
+
+    output_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS_DEFAULT
+    read: ReadOptions = ReadOptions()
+    resources: ResourceOptions = ResourceOptions()
+    book: BookOptions = BookOptions()
+    write: WriteOptions = WriteOptions()
+    strict: bool = False

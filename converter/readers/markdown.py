@@ -1,0 +1,35 @@
+"""Markdown body → document model: markdown-it-py renders HTML, the HTML reader maps it.
+
+CommonMark plus GFM tables, strikethrough and footnotes; raw HTML is allowed (blog posts mix
+it in). Going through HTML gives one mapping onto the model for both kinds of post, and raw
+HTML inside Markdown is handled exactly like an HTML post. A paragraph holding only an image
+becomes a figure captioned with its alt text, as pandoc's ``implicit_figures`` does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..diagnostics import Diagnostics
+from ..model import Block
+from .html import read_html
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return (MarkdownIt("commonmark", {"html": True, "typographer": False})
+            .enable(["table", "strikethrough"])
+            .use(footnote_plugin))
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown to HTML with the project's syntax set."""
+    return _parser().render(text)
+
+
+def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = None) -> tuple[Block, ...]:
+    """Parse a Markdown body into model blocks."""
+    return read_html(markdown_to_html(text), base_url=base_url, diag=diag, figure_from_alt=True)

@@ -1,0 +1,80 @@
+"""Split a post into front matter (YAML ``---``, TOML ``+++``, JSON ``{}``) and body.
+
+python-frontmatter detects the format and splits; TOML is parsed with the standard library's
+``tomllib`` (python-frontmatter's own TOML handler needs the unmaintained ``toml`` package).
+Errors become :class:`FrontMatterError` with the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from ..errors import FrontMatterError
+
+
+class _TomlHandler(BaseHandler):
+    """TOML front matter between ``+++`` lines, parsed by ``tomllib``."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: Any) -> dict[str, Any]:
+        return tomllib.loads(fm)
+
+    def export(self, metadata: dict[str, Any], **kwargs: Any) -> str:  # pragma: no cover
+        raise NotImplementedError("converter never writes front matter")
+
+
+class _YamlHandler(YAMLHandler):
+    """YAML front matter parsed with the C loader when PyYAML has it (much faster)."""
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(fm, Loader=loader)  # noqa: S506 - a safe loader
+
+
+_HANDLERS = (_YamlHandler(), _TomlHandler(), JSONHandler())
+
+
+def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
+    """Return (metadata, body, format) where format is 'yaml', 'toml', 'json' or ''."""
+    handler = frontmatter.detect_format(text, _HANDLERS)
+    if handler is None:
+        return {}, text, ""
+    kind = {_YamlHandler: "yaml", _TomlHandler: "toml", JSONHandler: "json"}[type(handler)]
+    try:
+        fm, body = handler.split(text)
+    except ValueError as exc:
+        raise FrontMatterError(f"{kind.upper()} front matter is not closed", path=path) from exc
+    try:
+        meta = handler.load(fm)
+    except yaml.MarkedYAMLError as exc:
+        # The split front matter starts with the newline after "---", so its line 0 is the
+        # file's line 1.
+        # Where the broken construct started is more useful than where YAML gave up.
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else None
+        where = f" at line {line}" if line else ""
+        problem = exc.problem or "invalid YAML"
+        hint = "YAML does not allow tabs; indent with spaces" if "tab" in problem or "'\\t'" in problem else ""
+        raise FrontMatterError(f"broken YAML front matter{where}: {problem}", path=path, hint=hint) from exc
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"broken YAML front matter: {exc}", path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontMatterError(f"broken TOML front matter: {exc}", path=path) from exc
+    except json.JSONDecodeError as exc:
+        raise FrontMatterError(f"broken JSON front matter at line {exc.lineno}: {exc.msg}", path=path) from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}",
+                               path=path)
+    return meta, body, kind

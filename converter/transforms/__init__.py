@@ -1,0 +1,41 @@
+"""Transforms: pure ``Document -> Document`` steps; this module fixes their order.
+
+Each step is a function ``step(doc, ctx) -> doc`` in a module of its own. ``normalize`` runs
+the steps every post needs right after reading, whatever the output format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostics
+from ..model import Document
+from ..options import ReadOptions
+from . import headings, language, links, title
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a transform may consult: the read options and the post's diagnostics sink."""
+
+    options: ReadOptions
+    diag: Diagnostics
+
+
+Step = Callable[[Document, Context], Document]
+
+NORMALIZE: tuple[tuple[str, Step], ...] = (
+    ("title", title.fill_title),
+    ("headings", headings.normalize_levels),
+    ("language", language.tag_document),
+    ("links", links.fix_links),
+)
+
+
+def normalize(doc: Document, options: ReadOptions, diag: Diagnostics) -> Document:
+    """Run the normalization steps in order."""
+    ctx = Context(options, diag)
+    for _name, step in NORMALIZE:
+        doc = step(doc, ctx)
+    return doc

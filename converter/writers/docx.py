@@ -1,0 +1,52 @@
+"""DOCX writer: model → pandoc JSON AST → pandoc's docx writer, with a reference document
+patched for the book's language (see ``docx_reference``)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pypandoc
+
+from ..errors import RenderError
+from ..langtag import family
+from ..model import Book
+from .docx_fixup import fix_docx
+from .docx_reference import patched_reference
+from .logcapture import capture_logs
+from .pandoc_ast import book_to_pandoc
+from .theme import reference_docx
+
+EXTENSION = ".docx"
+
+
+@cache
+def pandoc_api_version() -> list[int]:
+    """The pandoc-types API version of the bundled pandoc (read from pandoc itself)."""
+    return json.loads(pypandoc.convert_text("", "json", format="markdown"))["pandoc-api-version"]
+
+
+def pandoc_lang(lang: str) -> str:
+    """The tag given to pandoc, which picks its caption translations by it ("zh-Hans" has
+    them, "zh-CN" has not); Word's spelling is restored afterwards by ``fix_docx``."""
+    return {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "zh-HK": "zh-Hant"}.get(family(lang), lang or "en-US")
+
+
+def write(book: Book, target: Path, ctx) -> None:
+    """Render ``book`` to the DOCX file ``target``."""
+    lang = book.meta.lang
+    ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang))
+    with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
+        reference = Path(tmp) / "reference.docx"
+        reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang))
+        try:
+            with capture_logs("pypandoc", ctx.diag, "docx-engine"):
+                pypandoc.convert_text(
+                    json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
+                    extra_args=["--reference-doc", str(reference), "--toc", "--toc-depth=2"],
+                )
+        except (RuntimeError, OSError) as exc:
+            raise RenderError(f"pandoc failed: {exc}", path=target) from exc
+    fix_docx(target, lang)

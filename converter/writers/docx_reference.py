@@ -1,0 +1,152 @@
+"""Patch a theme's reference.docx for a book's language: East Asian font and language.
+
+pandoc names no East Asian font (the theme's is empty, so Word and LibreOffice pick any CJK
+face: LibreOffice took the Japanese one for Chinese, CJK.md rule 15) and has no option for a
+first-line indent. The patched reference document names the language's font explicitly in
+the style defaults and in every style that used a theme font, sets the East Asian language,
+lists the font with the name Word should fall back to, and indents body paragraphs by
+characters (``firstLineChars``) for Chinese and Japanese.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..fonts import LATIN, stack_for
+from ..langtag import family
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WQ = f"{{{W}}}"  # qualified-name prefix
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+# Paragraph styles of running text (pandoc's names).
+_BODY_STYLES = ("BodyText", "FirstParagraph")
+# Indent of the first line in hundredths of a character, by language family.
+_FIRST_LINE_CHARS = {"zh-Hans": 200, "zh-Hant": 200, "zh-HK": 200, "ja": 100}
+_THEME_SCRIPT = {"zh-Hans": "Hans", "zh-Hant": "Hant", "zh-HK": "Hant", "ja": "Jpan", "ko": "Hang"}
+_CHARSET = {"zh-Hans": "86", "zh-Hant": "88", "zh-HK": "88", "ja": "80", "ko": "81"}
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def ensure_child(parent, tag: str, **attrs: str):
+    child = parent.find(WQ + tag)
+    if child is None:
+        child = etree.SubElement(parent, WQ + tag)
+    for key, value in attrs.items():
+        child.set(WQ + key, value)
+    return child
+
+
+def _set_fonts(rfonts, latin: str, east_asia: str) -> None:
+    for theme_attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(WQ + theme_attr, None)
+    for key, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        rfonts.set(WQ + key, value)
+
+
+def _patch_styles(xml: bytes, lang: str) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    fam = family(lang)
+    stack = stack_for(lang)
+    east = stack.docx if fam else stack_for("zh-Hans").docx
+    east_sans = stack.docx_sans if fam else stack_for("zh-Hans").docx_sans
+    east_lang = stack.docx_lang if fam else "zh-CN"
+    latin_lang = lang if lang and not fam else "en-US"
+
+    rpr = root.find(f"{WQ}docDefaults/{WQ}rPrDefault/{WQ}rPr")
+    _set_fonts(ensure_child(rpr, "rFonts"), LATIN.docx, east)
+    ensure_child(rpr, "lang", val=latin_lang, eastAsia=east_lang)
+    # Styles that used the theme's (empty) East Asian font: headings and titles get the sans
+    # face, everything else the text face.
+    for style in root.iter(WQ + "style"):
+        rfonts = style.find(f"{WQ}rPr/{WQ}rFonts")
+        if rfonts is None:
+            continue
+        style_id = style.get(WQ + "styleId", "")
+        heading = style_id.startswith(("Heading", "Title", "Subtitle")) or "major" in "".join(rfonts.attrib.values())
+        if heading:
+            _set_fonts(rfonts, LATIN.docx_sans, east_sans)
+        elif any(k.endswith("Theme") or k.endswith("theme") for k in rfonts.attrib):
+            _set_fonts(rfonts, LATIN.docx, east)
+    for style in root.iter(WQ + "style"):
+        if style.get(WQ + "styleId") not in _BODY_STYLES:
+            continue
+        ppr = style.find(WQ + "pPr")
+        if ppr is None:
+            ppr = etree.SubElement(style, WQ + "pPr")
+        ensure_child(ppr, "jc", val="both")
+        chars = _FIRST_LINE_CHARS.get(fam)
+        if chars:
+            # firstLine (twips, for readers that ignore firstLineChars): chars × 12pt.
+            ensure_child(ppr, "ind", firstLineChars=str(chars), firstLine=str(chars * 240 // 100))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _patch_settings(xml: bytes, lang: str) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    fam = family(lang)
+    east_lang = stack_for(lang).docx_lang if fam else "zh-CN"
+    node = root.find(WQ + "themeFontLang")
+    if node is None:
+        node = etree.SubElement(root, WQ + "themeFontLang")
+    node.set(WQ + "eastAsia", east_lang)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _patch_theme(xml: bytes, lang: str) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    fam = family(lang) or "zh-Hans"
+    stack = stack_for(fam)
+    for kind, face in (("majorFont", stack.docx_sans), ("minorFont", stack.docx)):
+        for font in root.iter(f"{{{A}}}{kind}"):
+            ea = font.find(f"{{{A}}}ea")
+            if ea is not None:
+                ea.set("typeface", face)
+            for script_font in font.findall(f"{{{A}}}font"):
+                if script_font.get("script") == _THEME_SCRIPT[fam]:
+                    script_font.set("typeface", face)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _patch_font_table(xml: bytes, lang: str) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    fam = family(lang) or "zh-Hans"
+    stack = stack_for(fam)
+    present = {f.get(WQ + "name") for f in root.findall(WQ + "font")}
+    for name, generic in ((stack.docx, "roman"), (stack.docx_sans, "swiss")):
+        if name in present:
+            continue
+        font = etree.SubElement(root, WQ + "font")
+        font.set(WQ + "name", name)
+        ensure_child(font, "altName", val=stack.docx_alt)
+        ensure_child(font, "charset", val=_CHARSET[fam])
+        ensure_child(font, "family", val=generic)
+        ensure_child(font, "pitch", val="variable")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_PATCHES = {
+    "word/styles.xml": _patch_styles,
+    "word/settings.xml": _patch_settings,
+    "word/theme/theme1.xml": _patch_theme,
+    "word/fontTable.xml": _patch_font_table,
+}
+
+
+def patched_reference(base: Path, lang: str) -> bytes:
+    """The bytes of ``base`` with its styles set up for ``lang``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            patch = _PATCHES.get(info.filename)
+            if patch is not None:
+                data = patch(data, lang)
+            entry = zipfile.ZipInfo(info.filename, _FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    return out.getvalue()

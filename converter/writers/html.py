@@ -1,0 +1,300 @@
+"""Model → XHTML: the markup shared by the PDF and EPUB writers, and the ``html`` format.
+
+``HtmlRenderer`` turns blocks and inlines into well-formed XHTML fragments. The output
+options differ only where the media differ: notes are floated to the page foot for print
+(``notes="footnote"``) or collected at the end of the chapter for e-books
+(``notes="endnote"``); image URLs come from a function the writer supplies. An image whose
+source is not a resolved resource becomes a visible framed placeholder with its alt text and
+URL, never a broken reference.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+from ..diagnostics import Diagnostics
+from ..langtag import canonical
+from ..model import (
+    Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
+    Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
+    Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak,
+)
+from ..resources import Resource, ResourceStore
+
+EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content",
+                "object": "Embedded content", "embed": "Embedded content", "tweet": "Tweet"}
+
+
+def esc(text: str) -> str:
+    """Escape text for XHTML content and attribute values."""
+    return escape(text, quote=True)
+
+
+def lang_attrs(lang: str) -> str:
+    """``lang`` and ``xml:lang`` attributes (XHTML wants both) for a non-empty tag."""
+    tag = canonical(lang)
+    return f' lang="{tag}" xml:lang="{tag}"' if tag else ""
+
+
+def attrs_html(attrs: Attrs, extra_classes: tuple[str, ...] = ()) -> str:
+    out = []
+    if attrs.id:
+        out.append(f' id="{esc(attrs.id)}"')
+    classes = tuple(attrs.classes) + extra_classes
+    if classes:
+        out.append(f' class="{esc(" ".join(classes))}"')
+    out.append(lang_attrs(attrs.lang))
+    return "".join(out)
+
+
+@dataclass
+class HtmlRenderer:
+    """Renders model nodes of one chapter to XHTML.
+
+    ``id_prefix`` keeps ids unique when many chapters share one HTML document (PDF).
+    ``image_url`` maps a resolved resource to the URL the medium uses.
+    """
+
+    resources: ResourceStore
+    image_url: Callable[[Resource], str]
+    notes: str = "endnote"  # or "footnote"
+    id_prefix: str = ""
+    diag: Diagnostics | None = None
+    keep_sources: bool = False  # unresolved images as <img src> of their source (inspect)
+    _endnotes: list[str] = field(default_factory=list)
+    _in_link: int = 0
+
+    # ------------------------------------------------------------------ chapters
+    def chapter(self, doc: Document, *, heading_level: int = 1, number: int | None = None,
+                section_id: str = "") -> str:
+        """A whole chapter as a ``<section>``: title, byline, body and its notes."""
+        self._endnotes = []
+        meta = doc.meta
+        h = min(heading_level, 6)
+        body = self.blocks(doc.blocks, heading_offset=h)
+        byline = []
+        if meta.date:
+            byline.append(f'<span class="date">{esc(meta.date[:10])}</span>')
+        if meta.authors:
+            byline.append(f'<span class="author">{esc(", ".join(meta.authors))}</span>')
+        if meta.source_url:
+            url = esc(meta.source_url)
+            byline.append(f'<a class="source" href="{url}">{url}</a>')
+        parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
+                 f'{lang_attrs(meta.lang)}>',
+                 f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
+        if byline:
+            parts.append(f'<p class="byline">{" ".join(byline)}</p>')
+        parts.append(body)
+        if self._endnotes:
+            parts.append('<aside class="endnotes" epub:type="footnotes"><ol>')
+            parts.extend(self._endnotes)
+            parts.append("</ol></aside>")
+        parts.append("</section>")
+        return "\n".join(parts)
+
+    # ------------------------------------------------------------------ blocks
+    def blocks(self, blocks: tuple[Block, ...], *, heading_offset: int = 1) -> str:
+        return "\n".join(self.block(b, heading_offset) for b in blocks)
+
+    def block(self, b: Block, offset: int = 1) -> str:
+        if isinstance(b, Paragraph):
+            return f"<p>{self.inlines(b.content)}</p>"
+        if isinstance(b, Heading):
+            level = min(b.level + offset, 6)
+            hid = f' id="{esc(self.id_prefix + b.attrs.id)}"' if b.attrs.id else ""
+            return f"<h{level}{hid}{lang_attrs(b.attrs.lang)}>{self.inlines(b.content)}</h{level}>"
+        if isinstance(b, BlockQuote):
+            return f"<blockquote>\n{self.blocks(b.blocks, heading_offset=offset)}\n</blockquote>"
+        if isinstance(b, BulletList):
+            return "<ul>\n" + "\n".join(self._item(i, offset) for i in b.items) + "\n</ul>"
+        if isinstance(b, OrderedList):
+            start = f' start="{b.start}"' if b.start != 1 else ""
+            return f"<ol{start}>\n" + "\n".join(self._item(i, offset) for i in b.items) + "\n</ol>"
+        if isinstance(b, CodeBlock):
+            cls = f' class="language-{esc(b.language)}"' if b.language else ""
+            return f"<pre><code{cls}>{esc(b.text)}</code></pre>"
+        if isinstance(b, Figure):
+            return self._figure(b)
+        if isinstance(b, Table):
+            return self._table(b, offset)
+        if isinstance(b, ThematicBreak):
+            return "<hr/>"
+        if isinstance(b, Embed):
+            label = EMBED_LABELS.get(b.kind, "Embedded content")
+            title = f"{esc(b.title)} " if b.title else ""
+            return (f'<p class="embed embed-{esc(b.kind)}"><span class="embed-label">{label}:</span> '
+                    f'{title}<a href="{esc(b.url)}">{esc(b.url)}</a></p>')
+        if isinstance(b, Div):
+            return f"<div{attrs_html(b.attrs)}>\n{self.blocks(b.blocks, heading_offset=offset)}\n</div>"
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    def _item(self, blocks: tuple[Block, ...], offset: int) -> str:
+        # A one-paragraph item is rendered tight, as a browser would.
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+            return f"<li>{self.inlines(blocks[0].content)}</li>"
+        return f"<li>{self.blocks(blocks, heading_offset=offset)}</li>"
+
+    def _figure(self, f: Figure) -> str:
+        caption = f"<figcaption>{self.inlines(f.caption)}</figcaption>" if f.caption else ""
+        resource = self.resources.get(f.image.src)
+        if resource is None:
+            return (f'<figure class="placeholder">{self._placeholder(f.image, block=True)}'
+                    f"{caption}</figure>")
+        return f"<figure>{self._img(f.image, resource)}{caption}</figure>"
+
+    def _table(self, t: Table, offset: int) -> str:
+        out = ["<table>"]
+        if t.caption:
+            out.append(f"<caption>{self.inlines(t.caption)}</caption>")
+        for section, rows in (("thead", t.head), ("tbody", t.body)):
+            if not rows:
+                continue
+            out.append(f"<{section}>")
+            for row in rows:
+                cells = []
+                for c in row.cells:
+                    tag = "th" if c.header else "td"
+                    attrs = ""
+                    if c.colspan > 1:
+                        attrs += f' colspan="{c.colspan}"'
+                    if c.rowspan > 1:
+                        attrs += f' rowspan="{c.rowspan}"'
+                    if c.align:
+                        attrs += f' class="align-{c.align}"'
+                    if len(c.content) == 1 and isinstance(c.content[0], Paragraph):
+                        inner = self.inlines(c.content[0].content)
+                    else:
+                        inner = self.blocks(c.content, heading_offset=offset)
+                    cells.append(f"<{tag}{attrs}>{inner}</{tag}>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append(f"</{section}>")
+        out.append("</table>")
+        return "\n".join(out)
+
+    # ------------------------------------------------------------------ inlines
+    def inlines(self, inlines: tuple[Inline, ...]) -> str:
+        return "".join(self.inline(i) for i in inlines)
+
+    def inline(self, i: Inline) -> str:
+        if isinstance(i, Text):
+            return esc(i.text)
+        if isinstance(i, Emph):
+            return f"<em>{self.inlines(i.content)}</em>"
+        if isinstance(i, Strong):
+            return f"<strong>{self.inlines(i.content)}</strong>"
+        if isinstance(i, Strike):
+            return f"<del>{self.inlines(i.content)}</del>"
+        if isinstance(i, Superscript):
+            return f"<sup>{self.inlines(i.content)}</sup>"
+        if isinstance(i, Subscript):
+            return f"<sub>{self.inlines(i.content)}</sub>"
+        if isinstance(i, Code):
+            return f"<code>{esc(i.text)}</code>"
+        if isinstance(i, Link):
+            href = i.url
+            if href.startswith("#"):
+                href = "#" + self.id_prefix + href[1:]
+            title = f' title="{esc(i.title)}"' if i.title else ""
+            self._in_link += 1
+            try:
+                inner = self.inlines(i.content)
+            finally:
+                self._in_link -= 1
+            return f'<a href="{esc(href)}"{title}>{inner}</a>'
+        if isinstance(i, Image):
+            resource = self.resources.get(i.src)
+            if resource is None:
+                return self._placeholder(i, block=False)
+            return self._img(i, resource)
+        if isinstance(i, LineBreak):
+            return "<br/>"
+        if isinstance(i, Note):
+            return self._note(i)
+        if isinstance(i, Span):
+            return f"<span{attrs_html(i.attrs)}>{self.inlines(i.content)}</span>"
+        if isinstance(i, Ruby):
+            return f"<ruby>{self.inlines(i.base)}<rp>（</rp><rt>{esc(i.text)}</rt><rp>）</rp></ruby>"
+        raise TypeError(f"unknown inline {type(i).__name__}")
+
+    def _img(self, image: Image, resource: Resource) -> str:
+        title = f' title="{esc(image.title)}"' if image.title else ""
+        return (f'<img src="{esc(self.image_url(resource))}" alt="{esc(image.alt)}"{title}'
+                f' width="{resource.width}" height="{resource.height}"/>')
+
+    def _placeholder(self, image: Image, *, block: bool) -> str:
+        if self.keep_sources:
+            title = f' title="{esc(image.title)}"' if image.title else ""
+            return f'<img src="{esc(image.src)}" alt="{esc(image.alt)}"{title}/>'
+        label = esc(image.alt or image.title or "Image")
+        url = esc(image.src)
+        if image.src.startswith(("http://", "https://")) and not self._in_link:
+            link = f'<a class="placeholder-url" href="{url}">{url}</a>'
+        else:  # never a link inside a link
+            link = f'<span class="placeholder-url">{url}</span>'
+        tag = "div" if block else "span"
+        return (f'<{tag} class="image-placeholder"><span class="placeholder-label">[{label}]</span> '
+                f"{link}</{tag}>")
+
+    def _note(self, note: Note) -> str:
+        inner_blocks = note.blocks
+        if self.notes == "footnote":
+            # CSS "float: footnote" moves this span to the foot of the page.
+            parts = []
+            for b in inner_blocks:
+                if isinstance(b, Paragraph):
+                    parts.append(self.inlines(b.content))
+                else:
+                    parts.append(f'<span class="note-block">{esc(_plain(b))}</span>')
+            return f'<span class="footnote">{" ".join(parts)}</span>'
+        number = len(self._endnotes) + 1
+        nid = f"{self.id_prefix}note-{number}"
+        rid = f"{self.id_prefix}noteref-{number}"
+        body = self.blocks(inner_blocks)
+        self._endnotes.append(
+            f'<li id="{nid}" epub:type="footnote">{body}'
+            f'<p class="backlink"><a href="#{rid}">↩</a></p></li>')
+        return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref">{number}</a>'
+
+
+def _plain(block: Block) -> str:
+    from ..transforms.walk import block_texts
+
+    return " ".join(block_texts((block,)))
+
+
+def xhtml_document(title: str, lang: str, body: str, *, stylesheets: tuple[str, ...] = (),
+                   inline_css: str = "") -> str:
+    """A complete XHTML5 document around ``body``."""
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="{esc(h)}"/>' for h in stylesheets)
+    style = f"<style>{inline_css}</style>" if inline_css else ""
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+            f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+            f'{lang_attrs(lang)}>\n<head>\n<meta charset="utf-8"/>\n<title>{esc(title)}</title>\n'
+            f"{links}{style}\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def data_uri(resource: Resource) -> str:
+    """The resource inlined as a ``data:`` URI (for the self-contained HTML output)."""
+    return f"data:{resource.media_type};base64," + base64.b64encode(resource.path.read_bytes()).decode("ascii")
+
+
+def render_book(book: Book, resources: ResourceStore, *, notes: str,
+                image_url: Callable[[Resource], str]) -> str:
+    """The whole book as one body fragment: parts and chapters in reading order."""
+    out = []
+    number = 0
+    for part_index, part in enumerate(book.parts):
+        level = 1
+        if part.title:
+            out.append(f'<section class="part" id="part-{part_index + 1}"><h1 class="part-title">'
+                       f"{esc(part.title)}</h1></section>")
+            level = 2
+        for doc in part.chapters:
+            number += 1
+            renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-")
+            out.append(renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}"))
+    return "\n".join(out)

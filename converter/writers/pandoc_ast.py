@@ -1,0 +1,232 @@
+"""Model → pandoc's JSON AST (pandoc-types 1.23), the lossless way into pandoc's writers.
+
+No HTML round trip: every model node maps onto the pandoc node that means the same thing.
+Images that are resolved resources point at their local files; the others become visible
+placeholder paragraphs with their URL, so pandoc never fetches anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import (
+    Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
+    Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
+    Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak,
+)
+from ..resources import ResourceStore
+from .html import EMBED_LABELS
+
+Json = Any
+_SPACE_RE = re.compile(r"(\s+)")
+_NO_ATTR: Json = ["", [], []]
+
+
+def attr(id_: str = "", classes: tuple[str, ...] = (), kv: tuple[tuple[str, str], ...] = ()) -> Json:
+    return [id_, list(classes), [list(p) for p in kv]]
+
+
+def _attr_of(a: Attrs) -> Json:
+    kv = (("lang", a.lang),) if a.lang else ()
+    return attr(a.id, a.classes, kv)
+
+
+def text_inlines(text: str) -> list[Json]:
+    """Pandoc splits text into words (Str) and spaces (Space)."""
+    out: list[Json] = []
+    for piece in _SPACE_RE.split(text):
+        if not piece:
+            continue
+        if piece.isspace() and "\u00a0" not in piece and "\u3000" not in piece:
+            out.append({"t": "Space"})
+        else:
+            out.append({"t": "Str", "c": piece})
+    return out
+
+
+def custom_style(name: str) -> Json:
+    """An attribute that makes pandoc's docx writer use (or create) the Word style ``name``."""
+    return attr(kv=(("custom-style", name),))
+
+
+class PandocBuilder:
+    """Builds pandoc JSON for one book; resolved images point at their local files."""
+
+    def __init__(self, resources: ResourceStore) -> None:
+        self.resources = resources
+
+    # ------------------------------------------------------------------ inlines
+    def inlines(self, nodes: tuple[Inline, ...]) -> list[Json]:
+        out: list[Json] = []
+        for node in nodes:
+            out.extend(self.inline(node))
+        return out
+
+    def inline(self, i: Inline) -> list[Json]:
+        if isinstance(i, Text):
+            return text_inlines(i.text)
+        wrappers: dict[type, str] = {Emph: "Emph", Strong: "Strong", Strike: "Strikeout",
+                                     Superscript: "Superscript", Subscript: "Subscript"}
+        if type(i) in wrappers:
+            return [{"t": wrappers[type(i)], "c": self.inlines(i.content)}]  # type: ignore[union-attr]
+        if isinstance(i, Code):
+            return [{"t": "Code", "c": [_NO_ATTR, i.text]}]
+        if isinstance(i, Link):
+            return [{"t": "Link", "c": [_NO_ATTR, self.inlines(i.content), [i.url, i.title]]}]
+        if isinstance(i, Image):
+            resource = self.resources.get(i.src)
+            if resource is None:
+                return self._placeholder_inlines(i)
+            return [{"t": "Image", "c": [_NO_ATTR, text_inlines(i.alt), [str(resource.path), i.title]]}]
+        if isinstance(i, LineBreak):
+            return [{"t": "LineBreak"}]
+        if isinstance(i, Note):
+            return [{"t": "Note", "c": self.blocks(i.blocks)}]
+        if isinstance(i, Span):
+            return [{"t": "Span", "c": [_attr_of(i.attrs), self.inlines(i.content)]}]
+        if isinstance(i, Ruby):
+            return [{"t": "Span", "c": [attr(classes=("ruby",), kv=(("rt", i.text),)), self.inlines(i.base)]}]
+        raise TypeError(f"unknown inline {type(i).__name__}")
+
+    def _placeholder_inlines(self, image: Image) -> list[Json]:
+        label = text_inlines(f"[{image.alt or image.title or 'Image'}]")
+        if image.src.startswith(("http://", "https://")):
+            url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": image.src}], [image.src, ""]]}]
+        else:
+            url = [{"t": "Str", "c": image.src}]
+        return [{"t": "Span", "c": [attr(classes=("image-placeholder",)), label + [{"t": "Space"}] + url]}]
+
+    # ------------------------------------------------------------------ blocks
+    def blocks(self, nodes: tuple[Block, ...], offset: int = 1) -> list[Json]:
+        out: list[Json] = []
+        for node in nodes:
+            out.extend(self.block(node, offset))
+        return out
+
+    def block(self, b: Block, offset: int = 1) -> list[Json]:
+        if isinstance(b, Paragraph):
+            return [{"t": "Para", "c": self.inlines(b.content)}]
+        if isinstance(b, Heading):
+            level = min(b.level + offset, 6)
+            return [{"t": "Header", "c": [level, _attr_of(b.attrs), self.inlines(b.content)]}]
+        if isinstance(b, BlockQuote):
+            return [{"t": "BlockQuote", "c": self.blocks(b.blocks, offset)}]
+        if isinstance(b, BulletList):
+            return [{"t": "BulletList", "c": [self.blocks(item, offset) for item in b.items]}]
+        if isinstance(b, OrderedList):
+            return [{"t": "OrderedList", "c": [[b.start, {"t": "Decimal"}, {"t": "Period"}],
+                                               [self.blocks(item, offset) for item in b.items]]}]
+        if isinstance(b, CodeBlock):
+            return [{"t": "CodeBlock", "c": [attr(classes=(b.language,) if b.language else ()), b.text]}]
+        if isinstance(b, Figure):
+            return self._figure(b)
+        if isinstance(b, Table):
+            return [self._table(b, offset)]
+        if isinstance(b, ThematicBreak):
+            return [{"t": "HorizontalRule"}]
+        if isinstance(b, Embed):
+            label = EMBED_LABELS.get(b.kind, "Embedded content")
+            content = [{"t": "Strong", "c": text_inlines(label + ":")}, {"t": "Space"}]
+            if b.title:
+                content += text_inlines(b.title) + [{"t": "Space"}]
+            content.append({"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": b.url}], [b.url, ""]]})
+            return [{"t": "Div", "c": [custom_style("Embed"), [{"t": "Para", "c": content}]]}]
+        if isinstance(b, Div):
+            return [{"t": "Div", "c": [_attr_of(b.attrs), self.blocks(b.blocks, offset)]}]
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    def _figure(self, f: Figure) -> list[Json]:
+        caption = self.inlines(f.caption)
+        resource = self.resources.get(f.image.src)
+        if resource is None:
+            blocks = [{"t": "Div", "c": [custom_style("Image Placeholder"),
+                                         [{"t": "Para", "c": self._placeholder_inlines(f.image)}]]}]
+            if caption:
+                blocks.append({"t": "Div", "c": [custom_style("Image Caption"), [{"t": "Para", "c": caption}]]})
+            return blocks
+        image = {"t": "Image", "c": [_NO_ATTR, text_inlines(f.image.alt), [str(resource.path), f.image.title]]}
+        if not caption:
+            return [{"t": "Para", "c": [image]}]
+        return [{"t": "Figure", "c": [_NO_ATTR, [None, [{"t": "Plain", "c": caption}]],
+                                      [{"t": "Plain", "c": [image]}]]}]
+
+    def _cell(self, c: TableCell, offset: int) -> Json:
+        align = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}.get(c.align, "AlignDefault")
+        blocks = self.blocks(c.content, offset)
+        # Single-paragraph cells are Plain, as pandoc's own readers make them (no spacing).
+        if len(blocks) == 1 and blocks[0]["t"] == "Para":
+            blocks = [{"t": "Plain", "c": blocks[0]["c"]}]
+        return [_NO_ATTR, {"t": align}, c.rowspan, c.colspan, blocks]
+
+    def _table(self, t: Table, offset: int) -> Json:
+        columns = max((sum(c.colspan for c in row.cells) for row in t.head + t.body), default=1)
+        colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(columns)]
+        rows = lambda rs: [[_NO_ATTR, [self._cell(c, offset) for c in r.cells]] for r in rs]  # noqa: E731
+        caption = [None, [{"t": "Plain", "c": self.inlines(t.caption)}] if t.caption else []]
+        return {"t": "Table", "c": [_NO_ATTR, caption, colspecs, [_NO_ATTR, rows(t.head)],
+                                    [[_NO_ATTR, 0, [], rows(t.body)]], [_NO_ATTR, []]]}
+
+    # ------------------------------------------------------------------ chapters
+    def chapter(self, doc: Document, level: int, chapter_id: str) -> list[Json]:
+        meta = doc.meta
+        out: list[Json] = []
+        title = [{"t": "Header", "c": [level, attr(chapter_id), text_inlines(meta.title)]}]
+        byline: list[Json] = []
+        for piece in (meta.date[:10], ", ".join(meta.authors)):
+            if piece:
+                if byline:
+                    byline += text_inlines(" · ")
+                byline += text_inlines(piece)
+        if meta.source_url:
+            if byline:
+                byline.append({"t": "LineBreak"})
+            byline.append({"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": meta.source_url}],
+                                              [meta.source_url, ""]]})
+        body = title
+        if byline:
+            body.append({"t": "Div", "c": [custom_style("Byline"), [{"t": "Para", "c": byline}]]})
+        body.extend(self.blocks(doc.blocks, level))
+        lang = meta.lang
+        if lang:
+            out.append({"t": "Div", "c": [attr(kv=(("lang", lang),)), body]})
+        else:
+            out.extend(body)
+        return out
+
+
+def _meta_inlines(text: str) -> Json:
+    return {"t": "MetaInlines", "c": text_inlines(text)}
+
+
+def book_to_pandoc(book: Book, resources: ResourceStore, api_version: list[int],
+                   lang: str, extra_meta: dict[str, Json] | None = None) -> Json:
+    """The whole book as a pandoc JSON document (``lang``: the tag pandoc should set)."""
+    builder = PandocBuilder(resources)
+    blocks: list[Json] = []
+    number = 0
+    for part_index, part in enumerate(book.parts):
+        level = 1
+        if part.title:
+            blocks.append({"t": "Header", "c": [1, attr(f"part-{part_index + 1}", ("part",)),
+                                                text_inlines(part.title)]})
+            level = 2
+        for doc in part.chapters:
+            number += 1
+            blocks.extend(builder.chapter(doc, level, f"chapter-{number}"))
+    meta: dict[str, Json] = {"title": _meta_inlines(book.meta.title)}
+    if book.meta.subtitle:
+        meta["subtitle"] = _meta_inlines(book.meta.subtitle)
+    if book.meta.authors:
+        meta["author"] = {"t": "MetaList", "c": [_meta_inlines(a) for a in book.meta.authors]}
+    if book.meta.date:
+        meta["date"] = _meta_inlines(book.meta.date)
+    if lang:
+        meta["lang"] = {"t": "MetaString", "c": lang}
+    if book.meta.description:
+        meta["abstract"] = _meta_inlines(book.meta.description)
+    if book.meta.subjects:
+        meta["keywords"] = {"t": "MetaList", "c": [_meta_inlines(s) for s in book.meta.subjects]}
+    meta.update(extra_meta or {})
+    return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
+

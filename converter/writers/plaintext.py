@@ -1,0 +1,55 @@
+"""Plain-text writer: the body as text, one paragraph per line, no markup, no URLs.
+
+Used by ``converter inspect --format text`` and by the fidelity benchmark, and available
+as the ``txt`` output format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import (
+    Block, BlockQuote, Book, BulletList, CodeBlock, Div, Document, Embed, Figure, Heading,
+    OrderedList, Paragraph, Table, ThematicBreak,
+)
+from ..transforms.walk import inline_text
+
+EXTENSION = ".txt"
+
+
+def _lines(block: Block) -> list[str]:
+    if isinstance(block, (Paragraph, Heading)):
+        return [inline_text(block.content).replace("\n", " ")]
+    if isinstance(block, CodeBlock):
+        return block.text.split("\n")
+    if isinstance(block, Figure):
+        caption = inline_text(block.caption).replace("\n", " ")
+        return [caption] if caption else []
+    if isinstance(block, (BlockQuote, Div)):
+        return [line for b in block.blocks for line in _lines(b)]
+    if isinstance(block, (BulletList, OrderedList)):
+        return [line for item in block.items for b in item for line in _lines(b)]
+    if isinstance(block, Table):
+        return [" ".join(inline_text(c.content[0].content) if len(c.content) == 1 and isinstance(c.content[0], Paragraph)
+                         else " ".join(line for b in c.content for line in _lines(b)) for c in row.cells)
+                for row in block.head + block.body]
+    if isinstance(block, Embed):
+        return [block.title] if block.title else []
+    if isinstance(block, ThematicBreak):
+        return []
+    return []
+
+
+def document_text(doc: Document) -> str:
+    """The body of ``doc`` as plain text, one paragraph per line."""
+    return "\n".join(line for b in doc.blocks for line in _lines(b) if line.strip())
+
+
+def write(book: Book, target: Path, ctx) -> None:
+    """Write every chapter's title and text."""
+    parts = []
+    for doc in book.chapters:
+        parts.append(doc.meta.title)
+        parts.append(document_text(doc))
+        parts.append("")
+    target.write_text("\n".join(parts), encoding="utf-8")

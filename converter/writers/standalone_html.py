@@ -1,0 +1,19 @@
+"""HTML writer: the book as one self-contained XHTML file (styles and images inline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Book
+from .frontmatter_html import title_page
+from .html import data_uri, render_book, xhtml_document
+from .theme import stylesheet
+
+EXTENSION = ".html"
+
+
+def write(book: Book, target: Path, ctx) -> None:
+    """Write ``book`` as a single HTML file at ``target``."""
+    body = title_page(book) + "\n" + render_book(book, ctx.resources, notes="endnote", image_url=data_uri)
+    css = stylesheet(ctx.options.theme, "epub", book.meta.lang)
+    target.write_text(xhtml_document(book.meta.title, book.meta.lang, body, inline_css=css), encoding="utf-8")
