@@ -3,7 +3,8 @@
 #   make test   set up (with the test tools), then run the whole test suite
 # Both are idempotent: the second run only checks and goes straight to the job.
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+# The first Python >= 3.11 that actually runs (a pyenv shim may exist for a version that is not active).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
@@ -19,10 +20,10 @@ setup: system $(VENV)/.installed
 setup-test: system-test $(VENV)/.installed
 
 system:
-	@PYTHON=$(PYTHON) bash scripts/setup-system.sh runtime
+	@PYTHON=$(or $(PYTHON),python3) bash scripts/setup-system.sh runtime
 
 system-test:
-	@PYTHON=$(PYTHON) bash scripts/setup-system.sh test
+	@PYTHON=$(or $(PYTHON),python3) bash scripts/setup-system.sh test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
