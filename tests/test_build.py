@@ -141,6 +141,8 @@ def test_per_post_outputs(tmp_path):
     names = sorted(p.name for p in tmp_path.glob("*.epub"))
     assert len(names) == len(list(EXAMPLES.glob("*.md")))
     assert "臺北秋日散步：從大稻埕到淡水河邊.epub" in names
+    for epub in tmp_path.glob("*.epub"):
+        assert_epubcheck_clean(epub)
 
 
 def test_bad_posts_are_reported_and_skipped(tmp_path):
@@ -160,6 +162,7 @@ def test_bad_posts_are_reported_and_skipped(tmp_path):
                           ("legacy.md", "UTF-8")):
         assert any(name in e and problem in e for e in errors), (name, errors)
     assert (out / "好文章.epub").exists() and (out / "好文章.docx").exists()
+    assert_epubcheck_clean(out / "好文章.epub")
     assert not list(out.glob("*.part")) and not list(out.glob(".*"))
 
 
