@@ -42,6 +42,20 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _report(result) -> None:
+    """``inspect --report``: per post, what the cleanup removed (rule, count, first text)
+    and every warning; on stderr, so that stdout stays the requested format."""
+    _err(f"# {result.path}")
+    removed = [d for d in result.diagnostics if d.severity == "info"]
+    warnings = [d for d in result.diagnostics if d.severity == "warning"]
+    if not removed and not warnings:
+        _err("  nothing removed, no warnings")
+    for d in removed:
+        _err(f"  removed  {d.code:30} {d.message}")
+    for d in warnings:
+        _err(f"  warning  {d.code:30} {d.message}")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="converter")
 def main() -> None:
@@ -83,8 +97,9 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, t
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
+    warnings = report.diagnostics.warnings
     if not quiet:
-        for diagnostic in report.diagnostics:
+        for diagnostic in warnings:
             _err(str(diagnostic))
     for failure in report.failures:
         _err(f"error: {failure}")
@@ -96,21 +111,33 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, t
             summary += f", {len(report.failures)} failure(s)"
         if report.drafts_skipped:
             summary += f", {report.drafts_skipped} draft(s) skipped"
-        if len(report.diagnostics):
-            summary += f", {len(report.diagnostics)} warning(s)"
+        if warnings:
+            summary += f", {len(warnings)} warning(s)"
         _err(summary)
-    if report.failures or (strict and len(report.diagnostics)):
+    if report.failures or (strict and warnings):
         sys.exit(1)
 
 
 @main.command()
-@click.argument("posts", nargs=-1, required=True)
+@click.argument("posts", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "text"]), default="json", show_default=True,
               help="json: the model, one object per line; html: what the writers see; text: the body alone.")
 @click.option("--drafts/--no-drafts", default=True, help="Show drafts too (default: yes).")
 @click.option("--lang", default=None, help="Fallback language tag when detection is inconclusive.")
-def inspect(posts, fmt, drafts, lang):
+@click.option("--report", is_flag=True, help="Also list what each cleanup rule removed, and all warnings.")
+@click.option("--rules", "list_rules", is_flag=True, help="List the cleanup rules and exit.")
+def inspect(posts, fmt, drafts, lang, report, list_rules):
     """Show how posts are read: the document model, its HTML, or its text."""
+    if list_rules:
+        from .cleanup import SELECTOR_RULES, STRUCTURAL_RULES
+
+        for rule in SELECTOR_RULES:
+            click.echo(f"{rule.name:32} {rule.action:11} {rule.why}")
+        for name, why in STRUCTURAL_RULES:
+            click.echo(f"{name:32} {'structural':11} {why}")
+        return
+    if not posts:
+        raise click.UsageError("give one or more posts (or --rules)")
     from .pipeline import inspect_documents
     from .writers.html import HtmlRenderer
     from .writers.plaintext import document_text
@@ -118,8 +145,12 @@ def inspect(posts, fmt, drafts, lang):
 
     failed = False
     for result in inspect_documents(tuple(posts), ReadOptions(drafts=drafts, lang=_lang(lang))):
-        for diagnostic in result.diagnostics:
-            _err(str(diagnostic))
+        if report:
+            _report(result)
+        else:
+            for diagnostic in result.diagnostics:
+                if diagnostic.severity == "warning":
+                    _err(str(diagnostic))
         if result.error is not None:
             _err(f"error: {result.error}")
             failed = True

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One warning: a stable ``code`` (e.g. ``image-unavailable``), the post it is about and
-    a human message."""
+    """One message: a stable ``code`` (e.g. ``image-unavailable``), the post it is about, a
+    human message, and a severity: 'warning' (something was degraded) or 'info' (what the
+    cleanup removed; shown by ``inspect --report``, never fails a build)."""
 
     code: str
     message: str
     path: str = ""
+    severity: str = "warning"
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{where}warning[{self.code}]: {self.message}"
+        return f"{where}{self.severity}[{self.code}]: {self.message}"
 
 
 @dataclass(slots=True)
@@ -36,13 +38,22 @@ class Diagnostics:
         """Record a warning about ``path`` (default: this collector's post)."""
         self.items.append(Diagnostic(code, message, self.path if path is None else path))
 
+    def info(self, code: str, message: str) -> None:
+        """Record an informational message about this collector's post."""
+        self.items.append(Diagnostic(code, message, self.path, "info"))
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics of severity 'warning'."""
+        return [d for d in self.items if d.severity == "warning"]
+
     def extend(self, other: "Diagnostics | list[Diagnostic] | tuple[Diagnostic, ...]") -> None:
         """Add every diagnostic of ``other``."""
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
 
     def counts(self) -> Counter[str]:
-        """Number of diagnostics per code."""
-        return Counter(d.code for d in self.items)
+        """Number of warnings per code."""
+        return Counter(d.code for d in self.warnings)
 
     def __len__(self) -> int:
         return len(self.items)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .scripts import is_han, is_hangul, is_kana
+import re
+from collections import Counter
+
+from .scripts import HAN_RE, HANGUL_RE, KANA_RE
 
 _MIN_SIGNAL = 2
 
@@ -33,28 +36,21 @@ def han_class(ch: str) -> int:
     return 0
 
 
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
 def counts(text: str) -> dict[str, int]:
     """Counts of Han (and its Simplified/Traditional-only share), kana, Hangul, Latin."""
-    han = kana = hangul = latin = simp = trad = 0
-    for ch in text:
-        if ch.isascii():
-            if ch.isalpha():
-                latin += 1
-            continue
-        if is_han(ch):
-            han += 1
-            cls = han_class(ch)
-            if cls > 0:
-                simp += 1
-            elif cls < 0:
-                trad += 1
-        elif is_kana(ch):
-            kana += 1
-        elif is_hangul(ch):
-            hangul += 1
-        elif ch.isalpha():
-            latin += 1
-    return {"han": han, "kana": kana, "hangul": hangul, "latin": latin, "simp": simp, "trad": trad}
+    hans = Counter(HAN_RE.findall(text))
+    simp = trad = 0
+    for ch, n in hans.items():
+        cls = han_class(ch)
+        if cls > 0:
+            simp += n
+        elif cls < 0:
+            trad += n
+    return {"han": sum(hans.values()), "kana": len(KANA_RE.findall(text)), "hangul": len(HANGUL_RE.findall(text)),
+            "latin": len(_LATIN_RE.findall(text)), "simp": simp, "trad": trad}
 
 
 def detect(text: str) -> str:

@@ -12,6 +12,21 @@ FORMATS_DEFAULT = ("pdf", "epub", "docx")
 
 
 @dataclass(frozen=True, slots=True)
+class CleanupOptions:
+    """The cleanup stage's rules (see ``converter/cleanup/rules.py``).
+
+    ``disabled``: rule names switched off. ``extra``: more selector rules as
+    (name, CSS selector, action) with action 'remove', 'unwrap' or 'keep-images'.
+    ``site_names``: names stripped from the end of titles (" - Site Name"), besides the
+    name derived from the post's source host.
+    """
+
+    disabled: frozenset[str] = frozenset()
+    extra: tuple[tuple[str, str, str], ...] = ()
+    site_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How posts are read and normalized.
 
@@ -21,6 +36,7 @@ class ReadOptions:
 
     drafts: bool = False
     lang: str = ""
+    cleanup: CleanupOptions = CleanupOptions()
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
         raw, diag = load_post(found, options)
         if raw is None:
             return ReadResult(found.path, None, None, diag.items, found.root)
-        doc = normalize(read_post(raw, diag), options, diag)
+        doc = normalize(read_post(raw, diag, options), options, diag)
         return ReadResult(found.path, doc, None, diag.items, found.root)
     except ConverterError as exc:
         return ReadResult(found.path, None, exc, [], found.root)

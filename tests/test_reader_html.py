@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from converter.diagnostics import Diagnostics
 from converter.model import Document, Meta, Paragraph, from_json, to_json
-from converter.readers.html import absolute_url, read_html
+from converter.readers.html import read_html
+from converter.urls import absolute_url
 
 from .conftest import FIXTURES
 from .fixture_file import read_cases, write_cases

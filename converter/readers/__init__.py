@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..diagnostics import Diagnostics
 from ..model import Block, Document
+from ..options import ReadOptions
 from ..sources import RawPost
 from .html import read_html
 from .markdown import read_markdown
@@ -18,8 +19,13 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_post(post: RawPost, diag: Diagnostics) -> Document:
-    """Parse ``post``'s body with the reader for its format."""
-    reader = READERS[post.body_format]
-    blocks = reader(post.body, base_url=post.meta.source_url, diag=diag)
+def read_post(post: RawPost, diag: Diagnostics, options: ReadOptions | None = None) -> Document:
+    """Parse ``post``'s body with the reader for its format. HTML bodies (scraped pages) go
+    through the cleanup stage; Markdown bodies are the author's own and are kept whole."""
+    options = options or ReadOptions()
+    if post.body_format == "html":
+        blocks = read_html(post.body, base_url=post.meta.source_url, diag=diag, title=post.meta.title,
+                           cleanup=options.cleanup)
+    else:
+        blocks = READERS[post.body_format](post.body, base_url=post.meta.source_url, diag=diag)
     return Document(post.meta, blocks)

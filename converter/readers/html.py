@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -25,6 +25,9 @@ from ..model import (
     Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong,
     Subscript, Superscript, Table, TableCell, TableRow, Text, ThematicBreak,
 )
+from ..cleanup import clean
+from ..options import CleanupOptions
+from ..urls import absolute_url, image_source
 from .footnotes import Footnotes, find_footnotes
 
 MAX_DEPTH = 200
@@ -35,9 +38,6 @@ _SPLIT_WS_RE = re.compile(r"([ \t\n\r\f]+)")
 _LEADING_INDENT_RE = re.compile(r"^[\u3000\u00a0 ]+")
 _TRAILING_SPACE_RE = re.compile(r"[\u00a0 ]+$")
 _LANG_CLASS_RE = re.compile(r"(?:^|\s)(?:language|lang|highlight|brush)[-:]\s*([\w+#.-]+)")
-_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "tel"}
-_HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9a-f:.]+\])$", re.I)
-_URL_UNSAFE_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 
 # Elements whose content is dropped entirely.
 _SKIP = frozenset({
@@ -65,76 +65,11 @@ _INLINE_WRAP: dict[str, Callable[[tuple[Inline, ...]], Inline]] = {
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _EMBEDS = frozenset({"iframe", "video", "audio", "object", "embed"})
-_PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
-
-
-def absolute_url(url: str, base: str) -> str:
-    """Resolve ``url`` against ``base`` when it is relative; protocol-relative → https.
-
-    Returns '' for URLs with a scheme that must never be followed from a post
-    (``javascript:``, ``data:``, ``file:``, ``vbscript:``...). Fragments stay as they are.
-    """
-    url = url.strip().replace("\n", "").replace("\t", "")
-    if not url:
-        return ""
-    if url.startswith("#"):
-        return url
-    if url.startswith("//"):
-        url = "https:" + url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme:
-        return _clean_url(url) if parts.scheme.lower() in _SAFE_SCHEMES else ""
-    if base and re.match(r"^https?://", base, re.I):
-        try:
-            return _clean_url(urljoin(base, url))
-        except ValueError:
-            return ""
-    return _clean_url(url)
-
-
-def _clean_url(url: str) -> str:
-    """Percent-encode what may not appear in a URL (quotes, spaces, angle brackets), as
-    browsers do; scraped pages have hrefs like ``https://x.org/">buy``. A URL whose host is
-    not a host name (``http://https：//x``, ``https://a%20b/``) is no link at all: ''."""
-    url = _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname if parts.scheme.lower() in ("http", "https", "ftp") else None
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return ""
-    if parts.scheme.lower() in ("http", "https", "ftp") and not (host and _HOST_RE.match(host)):
-        return ""
-    return url
-
-
-def image_source(node: LexborNode, base: str) -> str:
-    """The real source of an ``<img>``: ``src`` unless it is a lazy-load placeholder, then
-    ``data-src``/``data-lazy-src``/``data-original``, then the largest ``srcset`` entry."""
-    attrs = node.attributes
-    candidates = [attrs.get("src"), attrs.get("data-src"), attrs.get("data-lazy-src"),
-                  attrs.get("data-original")]
-    for cand in candidates:
-        if cand and cand.strip() and not _PLACEHOLDER_SRC_RE.match(cand.strip()):
-            return absolute_url(cand, base)
-    srcset = attrs.get("srcset") or attrs.get("data-srcset") or attrs.get("data-lazy-srcset") or ""
-    best, best_w = "", -1.0
-    for entry in srcset.split(","):
-        bits = entry.split()
-        if not bits:
-            continue
-        width = 0.0
-        if len(bits) > 1:
-            try:
-                width = float(bits[1].rstrip("wx"))
-            except ValueError:
-                width = 0.0
-        if width > best_w:
-            best, best_w = bits[0], width
-    return absolute_url(best, base) if best else ""
+# Captions and credits of images, as publishing platforms mark them up.
+_CAPTION_SELECTOR = ("figcaption, .wp-caption-text, .aesop-image-component-caption, .photo-caption, "
+                     ".photo-credit, .image-caption, .img-caption, .caption, .credit, "
+                     ".field-name-field-image-source")
+_CREDIT_RE = re.compile(r"credit|source", re.I)
 
 
 # ---------------------------------------------------------------------------------- the flow
@@ -393,8 +328,11 @@ class _Flow:
 class HtmlReader:
     """Maps one parsed HTML body onto model blocks."""
 
-    def __init__(self, base_url: str, diag: Diagnostics, *, figure_from_alt: bool = False) -> None:
+    def __init__(self, base_url: str, diag: Diagnostics, *, figure_from_alt: bool = False,
+                 title: str = "", cleanup: CleanupOptions | None = None) -> None:
         self.base_url = base_url
+        self.title = title
+        self.cleanup = cleanup
         self.diag = diag
         self.figure_from_alt = figure_from_alt
         self.notes: Footnotes = Footnotes({}, set())
@@ -407,6 +345,8 @@ class HtmlReader:
         root = tree.body
         if root is None:
             return ()
+        if self.cleanup is not None:
+            clean(root, title=self.title, source_url=self.base_url, options=self.cleanup, diag=self.diag)
         self.notes = find_footnotes(root)
         # Ids that fragment links point at are kept as anchors; all others are noise.
         self.targets = frozenset(
@@ -454,6 +394,10 @@ class HtmlReader:
             flow.end_paragraph()
             if anchor:
                 flow.inline(Span((), Attrs(id=anchor)))
+            if tag in ("div", "p", "section", "center") and self._is_figure_container(node):
+                for block in self._figure(node, depth):
+                    flow.block(block)
+                return
             self._children(node, flow, depth)
             flow.end_paragraph()
             return
@@ -667,20 +611,56 @@ class HtmlReader:
                     break
         return [CodeBlock(text, language)]
 
+    def _captions(self, node: LexborNode) -> list[LexborNode]:
+        """Caption and credit elements inside ``node`` (outermost only), captions first."""
+        found = [c for c in node.css(_CAPTION_SELECTOR) if c.mem_id != node.mem_id]
+        ids = {c.mem_id for c in found}
+        outer = []
+        for c in found:
+            parent, nested = c.parent, False
+            while parent is not None and parent.mem_id != node.mem_id:
+                if parent.mem_id in ids:
+                    nested = True
+                    break
+                parent = parent.parent
+            if not nested and c.mem_id not in {o.mem_id for o in outer}:
+                outer.append(c)
+        return sorted(outer, key=lambda c: bool(_CREDIT_RE.search(c.attributes.get("class") or "")))
+
+    def _is_figure_container(self, node: LexborNode) -> bool:
+        """A wrapper holding one image and, besides it, only its caption and credit (WordPress
+        ``.wp-caption``, news sites' photo blocks)."""
+        if node.css_first(_CAPTION_SELECTOR) is None:
+            return False
+        if len([i for i in node.css("img") if i.mem_id not in self.notes.skip]) != 1:
+            return False
+        own = _text_len(node)
+        return own > 0 and own == sum(_text_len(c) for c in self._captions(node))
+
     def _figure(self, node: LexborNode, depth: int) -> list[Block]:
-        caption_node = node.css_first("figcaption")
+        captions = self._captions(node)
         images = [img for img in node.css("img") if img.mem_id not in self.notes.skip]
-        if not images:
+        if not images or _text_len(node) > sum(_text_len(c) for c in captions):
+            # Not an image with its caption but a container (a chart with its labels, a
+            # quotation): its content flows like any other.
             return self.blocks_of(node, depth)
-        caption: tuple[Inline, ...] = ()
-        if caption_node is not None:
-            caption = tuple(self.inline_content(caption_node, depth + 1))
+        caption: list[Inline] = []
+        for part in captions:
+            content = self.inline_content(part, depth + 1)
+            if _visible(content):
+                if caption:
+                    _append_text(caption, " ")
+                for inline in content:
+                    if isinstance(inline, Text):
+                        _append_text(caption, inline.text)
+                    else:
+                        caption.append(inline)
         out: list[Block] = []
         resolved = [img for img in (self._image(i) for i in images) if img is not None]
         for i, image in enumerate(resolved):
-            out.append(Figure(image, caption if i == len(resolved) - 1 else ()))
+            out.append(Figure(image, tuple(caption) if i == len(resolved) - 1 else ()))
         if not resolved and caption:
-            out.append(Paragraph(caption))
+            out.append(Paragraph(tuple(caption)))
         return out
 
     def _table(self, node: LexborNode, depth: int) -> list[Block]:
@@ -750,7 +730,9 @@ class HtmlReader:
             if not fallback:
                 self.diag.warn("embed-dropped", f"<{node.tag}> without a source dropped")
             return fallback
-        title = (attrs.get("title") or attrs.get("aria-label") or "").strip()
+        # The fallback content of <object>/<video> ("click to open X.pdf") names the embed.
+        fallback_text = " ".join((node.text(deep=True) or "").split())[:200]
+        title = (attrs.get("title") or attrs.get("aria-label") or fallback_text).strip()
         kind = node.tag
         if kind in ("iframe", "object", "embed"):
             host = urlsplit(url).hostname or ""
@@ -778,6 +760,10 @@ class HtmlReader:
             child = child.next
         blocks.extend(rest.result())
         return [Div(tuple(blocks), Attrs(classes=("details",)))] if blocks else []
+
+
+def _text_len(node: LexborNode) -> int:
+    return len("".join((node.text(deep=True) or "").split()))
 
 
 def _span(value: str | None) -> int:
@@ -816,7 +802,9 @@ _BLOCK_HANDLERS: dict[str, Callable[[HtmlReader, LexborNode, int], list[Block]]]
 
 
 def read_html(html: str, *, base_url: str = "", diag: Diagnostics | None = None,
-              figure_from_alt: bool = False) -> tuple[Block, ...]:
-    """Parse an HTML body (a fragment or a whole page) into model blocks."""
+              figure_from_alt: bool = False, title: str = "",
+              cleanup: CleanupOptions | None = None) -> tuple[Block, ...]:
+    """Parse an HTML body (a fragment or a whole page) into model blocks; with ``cleanup``
+    options, the cleanup stage removes page chrome first (scraped posts)."""
     return HtmlReader(base_url, diag if diag is not None else Diagnostics(),
-                      figure_from_alt=figure_from_alt).read(html)
+                      figure_from_alt=figure_from_alt, title=title, cleanup=cleanup).read(html)

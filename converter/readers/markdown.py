@@ -3,7 +3,8 @@
 CommonMark plus GFM tables, strikethrough and footnotes; raw HTML is allowed (blog posts mix
 it in). Going through HTML gives one mapping onto the model for both kinds of post, and raw
 HTML inside Markdown is handled exactly like an HTML post. A paragraph holding only an image
-becomes a figure captioned with its alt text, as pandoc's ``implicit_figures`` does.
+becomes a figure captioned with its alt text, as pandoc's ``implicit_figures`` does. Static
+site generator syntax (Liquid, Hugo shortcodes…) is rewritten first by ``ssg.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..diagnostics import Diagnostics
 from ..model import Block
 from .html import read_html
+from .ssg import rewrite
 
 
 @cache
@@ -31,5 +33,6 @@ def markdown_to_html(text: str) -> str:
 
 
 def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = None) -> tuple[Block, ...]:
-    """Parse a Markdown body into model blocks."""
-    return read_html(markdown_to_html(text), base_url=base_url, diag=diag, figure_from_alt=True)
+    """Parse a Markdown body into model blocks (generator syntax rewritten first)."""
+    diag = diag if diag is not None else Diagnostics()
+    return read_html(markdown_to_html(rewrite(text, diag)), base_url=base_url, diag=diag, figure_from_alt=True)

@@ -153,11 +153,26 @@ def normalize(raw: dict[str, Any], path: Path, diag: Diagnostics) -> dict[str, A
     return out
 
 
+_PATH_DATE_RE = re.compile(r"(?:^|/)(\d{4})[-/](\d{2})[-/](\d{2})(?:[-/]|$)")
+
+
 def from_file_name(path: Path, diag: Diagnostics) -> dict[str, str]:
-    """Date and slug from a Jekyll-style ``YYYY-MM-DD-slug`` file name (slug = stem otherwise)."""
-    match = _FILENAME_DATE_RE.match(path.stem)
+    """Date and slug from a Jekyll-style ``YYYY-MM-DD-slug`` file name; for a Hugo page
+    bundle (``…/2020-05-16-slug/index.md``) from its folder; else a ``YYYY/MM/DD`` or
+    ``YYYY-MM-DD`` segment of the path gives the date and the stem the slug."""
+    stem = path.stem
+    if stem in ("index", "_index", "README") and path.parent.name:
+        stem = path.parent.name
+    match = _FILENAME_DATE_RE.match(stem)
     if not match:
-        return {"slug": path.stem}
+        out = {"slug": stem}
+        segment = _PATH_DATE_RE.search(path.parent.as_posix())
+        if segment:
+            try:
+                out["date"] = dt.date(*map(int, segment.groups())).isoformat()
+            except ValueError:
+                pass
+        return out
     year, month, day, rest = match.groups()
     out = {"slug": rest.strip()}
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostics
 from ..model import Document
 from ..options import ReadOptions
-from . import headings, language, links, title
+from . import characters, headings, language, links, subheadings, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,9 @@ class Context:
 Step = Callable[[Document, Context], Document]
 
 NORMALIZE: tuple[tuple[str, Step], ...] = (
-    ("title", title.fill_title),
+    ("characters", characters.repair_characters),
+    ("title", title.clean_title),
+    ("subheadings", subheadings.promote_bold_lines),
     ("headings", headings.normalize_levels),
     ("language", language.tag_document),
     ("links", links.fix_links),

@@ -11,19 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Div, Document, Heading, Link, Span
-from .walk import map_tree
-
-
-def _collect_ids(doc: Document) -> set[str]:
-    ids: set[str] = set()
-
-    def visit(node):
-        if isinstance(node, (Heading, Span, Div)) and node.attrs.id:
-            ids.add(node.attrs.id)
-        return node
-
-    map_tree(doc.blocks, visit)
-    return ids
+from .walk import iter_tree, map_tree
 
 
 def _unnest(node):
@@ -38,6 +26,16 @@ def _unnest(node):
 
 def fix_links(doc, ctx) -> Document:
     """Drop dangling fragment links, duplicate ids and nested links."""
+    ids: list[str] = []
+    fragments = nested = False
+    for node in iter_tree(doc.blocks):
+        if isinstance(node, (Heading, Span, Div)) and node.attrs.id:
+            ids.append(node.attrs.id)
+        elif isinstance(node, Link):
+            fragments = fragments or node.url.startswith("#")
+            nested = nested or any(isinstance(c, Link) for c in _descendants(node.content))
+    if len(ids) == len(set(ids)) and not fragments and not nested:
+        return doc
     seen: set[str] = set()
 
     def dedupe(node):
@@ -47,14 +45,14 @@ def fix_links(doc, ctx) -> Document:
             seen.add(node.attrs.id)
         return node
 
-    blocks = tuple(map_tree(b, dedupe) for b in doc.blocks)
-    doc = dataclasses.replace(doc, blocks=blocks)
-    ids = _collect_ids(doc)
+    if len(ids) != len(set(ids)):
+        doc = dataclasses.replace(doc, blocks=tuple(map_tree(b, dedupe) for b in doc.blocks))
+    known = set(ids)
 
     def fix(node):
         if not isinstance(node, Link):
             return node
-        if node.url.startswith("#") and node.url[1:] not in ids:
+        if node.url.startswith("#") and node.url[1:] not in known:
             return Span(node.content)
         if any(isinstance(c, Link) for c in _descendants(node.content)):
             return _unnest(node)

@@ -1,25 +1,89 @@
-"""Every chapter needs a title: take it from the first heading, else from the file name."""
+"""Chapter titles: site suffixes off, the body's repeat of the title out, none left empty.
+
+Scraped pages repeat the post's title as their first heading (or first line), often with the
+punctuation or emoji that the front matter lost; feed titles carry " - Site Name". Titles are
+compared ignoring punctuation, spacing, symbols and a trailing site name.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
+from urllib.parse import urlsplit
 
-from ..model import Document, Heading
+from ..model import Document, Figure, Heading, Paragraph
 from .walk import inline_text
 
+_SEPARATORS = r"\s+[-–—|·]\s+|\s*[｜丨]\s*"
+# How many leading blocks may precede the repeated title (lead image, dek, byline).
+_LOOKAHEAD = 6
 
-def fill_title(doc, ctx) -> Document:
-    """Give an untitled post the text of its first heading (which then leaves the body, as
-    it would repeat the title) or, failing that, its slug."""
-    if doc.meta.title:
-        return doc
-    if doc.blocks and isinstance(doc.blocks[0], Heading):
-        text = inline_text(doc.blocks[0].content).strip()
-        if text:
-            return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, title=text),
-                                       blocks=doc.blocks[1:])
-    title = doc.meta.slug.replace("-", " ").replace("_", " ").strip()
+
+def comparable(text: str) -> str:
+    """``text`` with only letters, digits and ideographs, case-folded."""
+    return "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] in "LN")
+
+
+def site_names(doc: Document, configured: tuple[str, ...]) -> set[str]:
+    """Names a title may end with: configured ones, the source host's name (``iyouport``
+    for www.iyouport.org), and the post's feed-like tags and categories."""
+    names = {comparable(n) for n in configured}
+    host = (urlsplit(doc.meta.source_url).hostname or "").lower()
+    labels = [l for l in host.split(".") if l not in ("www", "m", "blog")]
+    if labels:
+        names.add(comparable(labels[0]))
+    names.update(comparable(t) for t in doc.meta.tags + doc.meta.categories)
+    names.discard("")
+    return names
+
+
+def strip_site_suffix(title: str, names: set[str]) -> str:
+    """``'X - iYouPort'`` → ``'X'`` when the last segment is a site name."""
+    parts = re.split(f"({_SEPARATORS})", title)
+    if len(parts) >= 3 and comparable(parts[-1]) in names:
+        stripped = "".join(parts[:-2]).strip()
+        if stripped:
+            return stripped
+    return title
+
+
+def _richer(candidate: str, title: str) -> bool:
+    """The body's heading keeps what the front matter dropped (quotes, emoji, dashes)."""
+    return candidate != title and len(candidate) > len(title)
+
+
+def clean_title(doc, ctx) -> Document:
+    """Strip the site suffix, drop the leading block that repeats the title (adopting its
+    text when it is richer), and give an untitled post its first heading or slug."""
+    meta = doc.meta
+    names = site_names(doc, ctx.options.cleanup.site_names)
+    title = strip_site_suffix(meta.title, names)
+    key = comparable(title)
+    blocks = list(doc.blocks)
+    for index, block in enumerate(blocks[:_LOOKAHEAD]):
+        if isinstance(block, Figure):
+            continue
+        if not isinstance(block, (Heading, Paragraph)):
+            break
+        text = " ".join(inline_text(block.content).split())
+        candidate = strip_site_suffix(text, names)
+        if key and comparable(candidate) == key:
+            if _richer(candidate, title):
+                title = candidate
+            del blocks[index]
+            break
+        if isinstance(block, Paragraph) and len(comparable(text)) > 2 * max(len(key), 20):
+            break  # the article has begun
+    if not title:
+        if blocks and isinstance(blocks[0], Heading):
+            title = " ".join(inline_text(blocks[0].content).split())
+            blocks = blocks[1:]
+        else:
+            title = meta.slug.replace("-", " ").replace("_", " ").strip()
     if not title:
         ctx.diag.warn("no-title", "post has no title; using 'Untitled'")
         title = "Untitled"
-    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, title=title))
+    if title == meta.title and len(blocks) == len(doc.blocks):
+        return doc
+    return dataclasses.replace(doc, meta=dataclasses.replace(meta, title=title), blocks=tuple(blocks))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from ..model import (
-    Block, BlockQuote, BulletList, Code, CodeBlock, Div, Figure, Heading, Image, Inline,
+    Attrs, Block, BlockQuote, BulletList, Code, CodeBlock, Div, Figure, Heading, Image, Inline,
     LineBreak, Note, OrderedList, Paragraph, Ruby, Table, Text,
 )
 
@@ -52,23 +54,53 @@ def block_texts(blocks: Iterable[Block], *, code: bool = False) -> Iterable[str]
                     yield from block_texts(cell.content, code=code)
 
 
+@cache
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """Fields of a node class that can hold other nodes (attributes and strings cannot)."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if hint in (str, int, bool, Attrs):
+            continue
+        if typing.get_origin(hint) is tuple and all(a in (str, Ellipsis) for a in typing.get_args(hint)):
+            continue
+        out.append(f.name)
+    return tuple(out)
+
+
 def map_tree(node: Any, fn: Callable[[Any], Any]) -> Any:
     """Rebuild ``node`` bottom-up, applying ``fn`` to every model node after its children.
 
     Children are fields holding nodes or tuples of nodes; unchanged subtrees are reused.
     """
-    if isinstance(node, tuple):
-        new = tuple(map_tree(x, fn) for x in node)
-        return node if all(a is b for a, b in zip(new, node)) else new
-    if not dataclasses.is_dataclass(node):
+    if type(node) is tuple:
+        new = tuple([map_tree(x, fn) for x in node])
+        for a, b in zip(new, node):
+            if a is not b:
+                return new
         return node
-    changes = {}
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+    names = _child_fields(type(node))
+    if names:
+        changes = None
+        for name in names:
+            value = getattr(node, name)
             new = map_tree(value, fn)
             if new is not value:
-                changes[f.name] = new
-    if changes:
-        node = dataclasses.replace(node, **changes)
+                if changes is None:
+                    changes = {}
+                changes[name] = new
+        if changes:
+            node = dataclasses.replace(node, **changes)
     return fn(node)
+
+
+def iter_tree(node: Any) -> Iterator[Any]:
+    """Every model node under ``node`` (itself included), depth first, without rebuilding."""
+    if type(node) is tuple:
+        for x in node:
+            yield from iter_tree(x)
+        return
+    yield node
+    for name in _child_fields(type(node)):
+        yield from iter_tree(getattr(node, name))

@@ -19,18 +19,20 @@ EXTENSION = ".txt"
 
 def _lines(block: Block) -> list[str]:
     if isinstance(block, (Paragraph, Heading)):
-        return [inline_text(block.content).replace("\n", " ")]
+        # A hard line break stays a line break: a space there would put a word space
+        # between two Chinese characters.
+        return inline_text(block.content).split("\n")
     if isinstance(block, CodeBlock):
         return block.text.split("\n")
     if isinstance(block, Figure):
-        caption = inline_text(block.caption).replace("\n", " ")
-        return [caption] if caption else []
+        return inline_text(block.caption).split("\n")
     if isinstance(block, (BlockQuote, Div)):
         return [line for b in block.blocks for line in _lines(b)]
     if isinstance(block, (BulletList, OrderedList)):
         return [line for item in block.items for b in item for line in _lines(b)]
     if isinstance(block, Table):
-        return [" ".join(inline_text(c.content[0].content) if len(c.content) == 1 and isinstance(c.content[0], Paragraph)
+        # Cells are separated by tabs, rows by lines (tab-separated values).
+        return ["\t".join(inline_text(c.content[0].content) if len(c.content) == 1 and isinstance(c.content[0], Paragraph)
                          else " ".join(line for b in c.content for line in _lines(b)) for c in row.cells)
                 for row in block.head + block.body]
     if isinstance(block, Embed):

@@ -1,0 +1,101 @@
+"""URLs found in posts: made absolute against the post's source, sanitized, and the real
+source of lazy-loaded images. Pure functions over strings and parsed elements."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "tel"}
+_HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9a-f:.]+\])$", re.I)
+_URL_UNSAFE_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+_PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
+
+
+def absolute_url(url: str, base: str) -> str:
+    """Resolve ``url`` against ``base`` when it is relative; protocol-relative → https.
+
+    Returns '' for URLs with a scheme that must never be followed from a post
+    (``javascript:``, ``data:``, ``file:``, ``vbscript:``...). Fragments stay as they are.
+    """
+    url = url.strip().replace("\n", "").replace("\t", "")
+    if not url:
+        return ""
+    if url.startswith("#"):
+        return url
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme:
+        return _clean_url(url) if parts.scheme.lower() in _SAFE_SCHEMES else ""
+    if base and re.match(r"^https?://", base, re.I):
+        try:
+            return _clean_url(urljoin(base, url))
+        except ValueError:
+            return ""
+    return _clean_url(url)
+
+
+def _clean_url(url: str) -> str:
+    """Percent-encode what may not appear in a URL (quotes, spaces, angle brackets), as
+    browsers do; scraped pages have hrefs like ``https://x.org/">buy``. A URL whose host is
+    not a host name (``http://https：//x``, ``https://a%20b/``) is no link at all: ''."""
+    url = _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname if parts.scheme.lower() in ("http", "https", "ftp") else None
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in ("http", "https", "ftp") and not (host and _HOST_RE.match(host)):
+        return ""
+    return url
+
+
+def _largest(srcset: str | None) -> str:
+    """The largest candidate of a ``srcset`` (by width or density descriptor)."""
+    best, best_size = "", -1.0
+    if (srcset or "").lstrip().lower().startswith("data:"):
+        return ""  # a lazy-load placeholder; its base64 commas would split into junk
+    for entry in (srcset or "").split(","):
+        bits = entry.split()
+        if not bits:
+            continue
+        size = 0.0
+        if len(bits) > 1:
+            try:
+                size = float(bits[1].rstrip("wxWX"))
+            except ValueError:
+                size = 0.0
+        if size > best_size:
+            best, best_size = bits[0], size
+    return best
+
+
+def image_source(node, base: str) -> str:
+    """The real source of an ``<img>`` element, absolute, or '' when it has none.
+
+    The largest ``srcset`` candidate wins (lazy-load plugins put the full-size image
+    there); then the lazy-load attributes (``data-lazy-src``, ``data-src``,
+    ``data-original``), then ``src`` unless it is a placeholder (a tiny ``data:`` GIF,
+    ``about:blank``); then the sources of an enclosing ``<picture>``.
+    """
+    attrs = node.attributes
+    for key in ("data-lazy-srcset", "data-srcset", "srcset"):
+        best = _largest(attrs.get(key))
+        if best:
+            return absolute_url(best, base)
+    for key in ("data-lazy-src", "data-src", "data-original", "data-actualsrc", "src"):
+        value = (attrs.get(key) or "").strip()
+        if value and not _PLACEHOLDER_SRC_RE.match(value):
+            return absolute_url(value, base)
+    parent = node.parent
+    if parent is not None and parent.tag == "picture":
+        for source in parent.css("source"):
+            best = _largest(source.attributes.get("srcset") or source.attributes.get("data-srcset"))
+            if best:
+                return absolute_url(best, base)
+    return ""
