@@ -164,6 +164,13 @@ def expected_chunks(body: str) -> tuple[list[str], set[str], set[tuple[str, str]
                 sibling.decompose()
                 sibling = following
             node = node.parent
+    # Note reference marks ("1" in a <sup> link to #fn1) become notes; their digits are not text.
+    for sup in top.css("sup"):
+        link = sup.css_first("a[href]")
+        if link is not None and "#" in (link.attributes.get("href") or "") and len((sup.text() or "").strip()) <= 4:
+            sup.decompose()
+    for back in top.css('a.footnote-backref, a[href*="#fnr"], a[href*="#fnref"]'):
+        back.decompose()
     for p in top.css("p"):
         if re.search(r"was originally published in .* on Medium", p.text(deep=True) or "", re.S):
             p.decompose()

@@ -39,6 +39,17 @@ def absolute_url(url: str, base: str) -> str:
     return _clean_url(url)
 
 
+def same_document_fragment(url: str, base: str) -> str:
+    """The fragment of ``url`` when it points into the page at ``base`` itself (``#fn1`` or
+    ``https://site/post.html#fn1`` on that post), else ''."""
+    if url.startswith("#"):
+        return url[1:]
+    head, sep, fragment = url.partition("#")
+    if sep and fragment and base and head == base.partition("#")[0]:
+        return fragment
+    return ""
+
+
 def _clean_url(url: str) -> str:
     """Percent-encode what may not appear in a URL (quotes, spaces, angle brackets), as
     browsers do; scraped pages have hrefs like ``https://x.org/">buy``. A URL whose host is

@@ -147,3 +147,10 @@ def test_bom_crlf_and_invalid_characters(tmp_path):
 def test_front_matter_error_type(tmp_path):
     with pytest.raises(FrontMatterError):
         load(write(tmp_path, "x.md", "---\ndraft: maybe\n---\nbody"))
+
+
+def test_dates_from_page_bundles_and_path_segments(tmp_path):
+    post, _ = load(write(tmp_path, "content/posts/2020-05-16-bundle/index.md", "---\ntitle: b\n---\nbody"))
+    assert (post.meta.date, post.meta.slug) == ("2020-05-16", "bundle")
+    post, _ = load(write(tmp_path, "blog/2019/03/07/hello.md", "---\ntitle: h\n---\nbody"))
+    assert (post.meta.date, post.meta.slug) == ("2019-03-07", "hello")

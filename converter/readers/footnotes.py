@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from ..urls import same_document_fragment
+
 _LABEL_RE = re.compile(r"^\s*[\[\(（【]?\s*(?:\d{1,3}|[*†‡§]+|[ivxIVX]{1,5}|[a-z])\s*[\]\)）】]?\s*$")
 _MAX_NOTE_CHARS = 5000
 _BLOCKS = {"p", "li", "div", "dd", "section", "aside", "td"}
@@ -50,9 +52,10 @@ def _definition_of(target: LexborNode) -> LexborNode | None:
     return node
 
 
-def find_footnotes(root: LexborNode) -> Footnotes:
-    """Pair note references with their definitions under ``root``."""
-    anchors = root.css('a[href^="#"]')
+def find_footnotes(root: LexborNode, base_url: str = "") -> Footnotes:
+    """Pair note references with their definitions under ``root``; a reference may name the
+    post's own URL before the fragment (``https://site/post#fn1``)."""
+    anchors = [a for a in root.css("a[href]") if "#" in (a.attributes.get("href") or "")]
     if not anchors:
         return Footnotes({}, set())
     order: dict[int, int] = {}
@@ -68,8 +71,8 @@ def find_footnotes(root: LexborNode) -> Footnotes:
     skip: set[int] = set()
     ref_ids: dict[int, set[str]] = {}
     for a in anchors:
-        href = (a.attributes.get("href") or "")[1:]
-        target = ids.get(href)
+        href = same_document_fragment((a.attributes.get("href") or "").strip(), base_url)
+        target = ids.get(href) if href else None
         if target is None or not _looks_like_ref(a):
             continue
         definition = _definition_of(target)
@@ -94,11 +97,31 @@ def find_footnotes(root: LexborNode) -> Footnotes:
     for definition in {d.mem_id: d for d in refs.values()}.values():
         own = ref_ids.get(definition.mem_id, set())
         for back in definition.css("a[href]"):
-            href = back.attributes.get("href") or ""
+            href = same_document_fragment(back.attributes.get("href") or "", base_url)
             cls = back.attributes.get("class") or ""
-            if (href.startswith("#") and href[1:] in own) or "backref" in cls:
+            if href in own or "backref" in cls:
                 skip.add(back.mem_id)
     for hr in root.css("hr"):
         if "footnote" in (hr.attributes.get("class") or ""):
             skip.add(hr.mem_id)
+    # A rule right before the list of notes separated them from the text; the notes are
+    # set by each writer in its own way, so the rule goes too.
+    definitions = {d.mem_id for d in refs.values()}
+    for container in {d.parent.mem_id: d.parent for d in refs.values() if d.parent is not None}.values():
+        children = [c for c in _element_children(container)]
+        if children and all(c.mem_id in definitions for c in children):
+            skip.add(container.mem_id)
+            prev = container.prev
+            while prev is not None and prev.tag in ("-text", "-comment") and not (prev.text_content or "").strip():
+                prev = prev.prev
+            if prev is not None and prev.tag == "hr":
+                skip.add(prev.mem_id)
     return Footnotes(refs, skip)
+
+
+def _element_children(node: LexborNode):
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            yield child
+        child = child.next

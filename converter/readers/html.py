@@ -27,7 +27,7 @@ from ..model import (
 )
 from ..cleanup import clean
 from ..options import CleanupOptions
-from ..urls import absolute_url, image_source
+from ..urls import absolute_url, image_source, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
 
 MAX_DEPTH = 200
@@ -347,11 +347,11 @@ class HtmlReader:
             return ()
         if self.cleanup is not None:
             clean(root, title=self.title, source_url=self.base_url, options=self.cleanup, diag=self.diag)
-        self.notes = find_footnotes(root)
+        self.notes = find_footnotes(root, self.base_url)
         # Ids that fragment links point at are kept as anchors; all others are noise.
         self.targets = frozenset(
-            (a.attributes.get("href") or "")[1:] for a in root.css('a[href^="#"]')
-            if a.mem_id not in self.notes.refs)
+            same_document_fragment(a.attributes.get("href") or "", self.base_url) for a in root.css("a[href]")
+            if a.mem_id not in self.notes.refs and a.mem_id not in self.notes.skip) - {""}
         return tuple(self.blocks_of(root, 0))
 
     # -- block level
@@ -444,7 +444,9 @@ class HtmlReader:
                 return
         build: Callable[[tuple[Inline, ...]], Inline | None] | None = _INLINE_WRAP.get(tag)
         if tag == "a":
-            url = absolute_url(node.attributes.get("href") or "", self.base_url)
+            href = node.attributes.get("href") or ""
+            fragment = same_document_fragment(href.strip(), self.base_url)
+            url = "#" + fragment if fragment else absolute_url(href, self.base_url)
             title = (node.attributes.get("title") or "").strip()
             build = (lambda c, u=url, t=title: Link(c, u, t)) if url else None
         if lang:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import (
-    Block, BlockQuote, Book, BulletList, CodeBlock, Div, Document, Embed, Figure, Heading,
+    Block, BlockQuote, Book, BulletList, CodeBlock, Div, Document, Embed, Figure, Heading, Note,
     OrderedList, Paragraph, Table, ThematicBreak,
 )
-from ..transforms.walk import inline_text
+from ..transforms.walk import inline_text, iter_tree
 
 EXTENSION = ".txt"
 
@@ -43,8 +43,14 @@ def _lines(block: Block) -> list[str]:
 
 
 def document_text(doc: Document) -> str:
-    """The body of ``doc`` as plain text, one paragraph per line."""
-    return "\n".join(line for b in doc.blocks for line in _lines(b) if line.strip())
+    """The body of ``doc`` as plain text, one paragraph per line; notes follow the body,
+    numbered in the order they are cited."""
+    lines = [line for b in doc.blocks for line in _lines(b) if line.strip()]
+    notes = [n for n in iter_tree(doc.blocks) if isinstance(n, Note)]
+    for number, note in enumerate(notes, 1):
+        text = " ".join(line for b in note.blocks for line in _lines(b) if line.strip())
+        lines.append(f"[{number}] {text}")
+    return "\n".join(lines)
 
 
 def write(book: Book, target: Path, ctx) -> None:
