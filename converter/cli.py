@@ -73,12 +73,18 @@ def main() -> None:
 @click.option("--author", "authors", multiple=True, help="Book author (repeatable).")
 @click.option("--lang", default=None, help="Book language as a BCP 47 tag (default: detected).")
 @click.option("--drafts", is_flag=True, help="Include posts marked as drafts.")
+@click.option("--convert", type=click.Choice(["s2t", "s2tw", "s2twp", "s2hk", "t2s", "tw2sp"]), default=None,
+              help="Convert Chinese text between Simplified and Traditional (OpenCC), by region.")
+@click.option("--quotes", type=click.Choice(["corner", "curly"]), default=None,
+              help="Quotation marks of Chinese text: corner 「」 or curly “”.")
+@click.option("--no-cjk-spacing", is_flag=True, help="No quarter-em space between CJK and Latin text.")
 @click.option("--theme", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Theme folder (common.css, print.css, epub.css, reference.docx).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
-def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, theme, jobs, strict, quiet):
+def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, convert, quotes, no_cjk_spacing,
+          theme, jobs, strict, quiet):
     """Build books from posts: files, folders (recursive) or glob patterns."""
     from .pipeline import build as run_build
 
@@ -86,10 +92,11 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, t
     options = BuildOptions(
         output_dir=output_dir,
         formats=_formats(formats),
-        read=ReadOptions(drafts=drafts, lang=lang_tag),
+        read=ReadOptions(drafts=drafts, lang=lang_tag, convert=convert or "", quotes=quotes or ""),
         book=BookOptions(title=title, authors=tuple(authors), lang=lang_tag, per_post=per_post),
         write=WriteOptions(theme=theme.resolve()) if theme else WriteOptions(),
         strict=strict,
+        skip_transforms=frozenset({"cjk-spacing"} if no_cjk_spacing else ()),
     )
     progress = None if quiet or not sys.stderr.isatty() else (lambda msg: _err(f"· {msg}"))
     try:

@@ -39,8 +39,17 @@ LATIN = FontStack(
 MONO = ("Noto Sans Mono", "DejaVu Sans Mono", "Liberation Mono")
 # Emoji are left to fontconfig's fallback: an emoji face named in a CSS stack takes the
 # digits too (they have emoji keycap variants), and Pango then sets "2024" in Noto Color
-# Emoji with wide advances.
+# Emoji with wide advances. The coverage check still counts on the fallback face.
 EMOJI: tuple[str, ...] = ()
+EMOJI_FALLBACK = ("Noto Color Emoji", "Noto Emoji", "Symbola")
+# Last resorts for symbols and the other scripts that turn up in posts (Thai book titles,
+# Arabic names, math): named, so that coverage is known before rendering.
+OTHER_SCRIPTS = (
+    "Noto Sans Symbols", "Noto Sans Symbols2", "Noto Sans Math", "Noto Sans Thai", "Noto Sans Arabic",
+    "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Georgian",
+    "Noto Sans Armenian", "Noto Sans Ethiopic", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans Myanmar",
+    "Noto Sans Syriac", "DejaVu Sans",
+)
 
 STACKS: dict[str, FontStack] = {
     "zh-Hans": FontStack(
@@ -86,9 +95,18 @@ def stack_for(lang: str) -> FontStack:
 
 
 def _chain(stack: FontStack, style: str) -> tuple[str, ...]:
-    """A stack's faces, then Latin faces, then Simplified Chinese as the last resort (so a
-    stray character of another script still finds a glyph)."""
-    names = getattr(stack, style) + getattr(LATIN, style) + getattr(STACKS["zh-Hans"], style) + EMOJI
+    """A stack's faces, then Latin faces, then Simplified Chinese and the other scripts as
+    last resorts (so a stray character of another script still finds a glyph)."""
+    names = getattr(stack, style) + getattr(LATIN, style) + getattr(STACKS["zh-Hans"], style) + OTHER_SCRIPTS + EMOJI
+    return tuple(dict.fromkeys(names))
+
+
+def all_families() -> tuple[str, ...]:
+    """Every family the policy may use, in any style, for the coverage check."""
+    names: list[str] = []
+    for stack in (*STACKS.values(), LATIN):
+        names.extend(stack.serif + stack.sans)
+    names.extend(MONO + OTHER_SCRIPTS + EMOJI_FALLBACK)
     return tuple(dict.fromkeys(names))
 
 

@@ -32,11 +32,16 @@ class ReadOptions:
 
     ``drafts``: include posts marked as drafts (``draft: true`` or ``published: false``).
     ``lang``: language tag used when a post names none and detection is inconclusive.
+    ``convert``: OpenCC conversion of Chinese text ('s2t', 's2tw', 's2twp', 's2hk', 't2s',
+    'tw2sp'; '' for none). ``quotes``: quotation marks of Chinese text, 'corner' (「」) or
+    'curly' (“”), '' to keep them.
     """
 
     drafts: bool = False
     lang: str = ""
     cleanup: CleanupOptions = CleanupOptions()
+    convert: str = ""
+    quotes: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +77,8 @@ class WriteOptions:
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """Everything a build needs."""
+    """Everything a build needs. ``skip_transforms``: output typography steps switched off
+    (names of ``converter.transforms.OUTPUT_STEPS``, e.g. 'cjk-spacing')."""
 
     output_dir: Path = Path("output")
     formats: tuple[str, ...] = FORMATS_DEFAULT
@@ -81,3 +87,4 @@ class BuildOptions:
     book: BookOptions = BookOptions()
     write: WriteOptions = WriteOptions()
     strict: bool = False
+    skip_transforms: frozenset[str] = frozenset()

@@ -26,7 +26,8 @@ from .options import BuildOptions, ReadOptions
 from .readers import read_post
 from .resources import Resolver, resolve_images
 from .sources import Discovered, discover, load_post
-from .transforms import normalize
+from .coverage import describe, missing_glyphs
+from .transforms import normalize, prepare
 from .writers import WriteContext, get_writer
 
 PARALLEL_THRESHOLD = 12
@@ -127,6 +128,23 @@ def _resolve_book(book: Book, resolver: Resolver, diag: Diagnostics) -> Book:
     return dataclasses.replace(book, parts=tuple(parts))
 
 
+def for_output(book: Book, steps: tuple[str, ...], options: ReadOptions, diag: Diagnostics) -> Book:
+    """``book`` with the output typography ``steps`` a writer asked for applied."""
+    if not steps:
+        return book
+    parts = [dataclasses.replace(part, chapters=tuple(prepare(d, steps, options, diag) for d in part.chapters))
+             for part in book.parts]
+    return dataclasses.replace(book, parts=tuple(parts))
+
+
+def check_coverage(docs: list[Document], diag: Diagnostics) -> None:
+    """Warn about characters of each post that no configured font can draw."""
+    for doc in docs:
+        missing = missing_glyphs(doc)
+        if missing:
+            diag.warn("missing-glyph", f"no installed font has {describe(missing)}", path=doc.meta.source_path)
+
+
 def build(inputs: tuple[str, ...], options: BuildOptions,
           progress: Callable[[str], None] | None = None, jobs: int = 0) -> BuildReport:
     """Build books from ``inputs`` into ``options.output_dir``."""
@@ -147,6 +165,7 @@ def build(inputs: tuple[str, ...], options: BuildOptions,
             docs.append(result.doc)
             roots.append(result.root)
     report.posts = len(docs)
+    check_coverage(docs, report.diagnostics)
     if not docs:
         if not report.failures:
             report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
@@ -164,9 +183,10 @@ def build(inputs: tuple[str, ...], options: BuildOptions,
                 writer = get_writer(fmt)
                 target = options.output_dir / f"{stem}{writer.EXTENSION}"
                 say(f"writing {target}")
+                steps = tuple(n for n in writer.TRANSFORMS if n not in options.skip_transforms)
                 try:
                     with atomic_target(target) as tmp:
-                        writer.write(book, tmp, ctx)
+                        writer.write(for_output(book, steps, options.read, report.diagnostics), tmp, ctx)
                 except ConverterError as exc:
                     report.failures.append(exc)
                     continue

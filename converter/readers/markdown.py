@@ -4,7 +4,8 @@ CommonMark plus GFM tables, strikethrough and footnotes; raw HTML is allowed (bl
 it in). Going through HTML gives one mapping onto the model for both kinds of post, and raw
 HTML inside Markdown is handled exactly like an HTML post. A paragraph holding only an image
 becomes a figure captioned with its alt text, as pandoc's ``implicit_figures`` does. Static
-site generator syntax (Liquid, Hugo shortcodes…) is rewritten first by ``ssg.py``.
+site generator syntax (Liquid, Hugo shortcodes…) is rewritten first by ``ssg.py``; ruby is
+written ``{漢字|かんじ}`` (``ruby.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..diagnostics import Diagnostics
 from ..model import Block
 from .html import read_html
+from .ruby import ruby_plugin
 from .ssg import rewrite
 
 
@@ -24,7 +26,8 @@ from .ssg import rewrite
 def _parser() -> MarkdownIt:
     return (MarkdownIt("commonmark", {"html": True, "typographer": False})
             .enable(["table", "strikethrough"])
-            .use(footnote_plugin))
+            .use(footnote_plugin)
+            .use(ruby_plugin))
 
 
 def markdown_to_html(text: str) -> str:

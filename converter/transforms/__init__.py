@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostics
 from ..model import Document
 from ..options import ReadOptions
-from . import characters, headings, language, links, subheadings, title
+from . import characters, cjk, convert, headings, language, links, subheadings, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,29 @@ NORMALIZE: tuple[tuple[str, Step], ...] = (
     ("subheadings", subheadings.promote_bold_lines),
     ("headings", headings.normalize_levels),
     ("language", language.tag_document),
+    ("punctuation", cjk.punctuation_width),
+    ("convert", convert.convert_step),
+    ("language-runs", language.tag_runs),
     ("links", links.fix_links),
 )
+
+
+# Steps a writer asks for by name (its module's ``TRANSFORMS``): typography that depends on
+# the medium. PDF wants all three; EPUB the CJK–Latin space; Word spaces CJK by itself.
+OUTPUT_STEPS: dict[str, Step] = {
+    "cjk-spacing": cjk.autospace,
+    "halt": cjk.halt_pairs,
+    "keep-all": cjk.korean_keep_all,
+}
+
+
+def prepare(doc: Document, names: tuple[str, ...], options: ReadOptions, diag: Diagnostics) -> Document:
+    """Apply the output steps ``names`` (in the order of :data:`OUTPUT_STEPS`)."""
+    ctx = Context(options, diag)
+    for name, step in OUTPUT_STEPS.items():
+        if name in names:
+            doc = step(doc, ctx)
+    return doc
 
 
 def normalize(doc: Document, options: ReadOptions, diag: Diagnostics) -> Document:

@@ -1,12 +1,27 @@
-"""Give each document a BCP 47 language tag: its front matter's, else a detected one."""
+"""Language tags: every document gets one, and paragraphs or runs in another language get
+their own, so that each is set in the right font and hyphenated, spaced and spoken right.
+
+The document's tag comes from its front matter, else from detection (``langdetect``), else
+the book's language. Inside a CJK document, a whole paragraph in another language (an English
+quote, a Japanese passage in a Chinese post) becomes a ``Div`` with its tag; inline, a run of
+three or more Latin words becomes an English ``Span`` and a run of kana a Japanese one.
+Inside a Latin-script document, a paragraph in Chinese, Japanese or Korean gets its tag.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from ..langdetect import detect
-from ..model import Document
-from .walk import block_texts
+from ..langtag import family
+from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span, Text
+from .textruns import map_inline_runs
+from .walk import block_texts, inline_text
+
+_MIN_PARAGRAPH = 12  # characters: shorter paragraphs say too little about their language
+_LATIN_RUN_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[ ,.:;'’&\-]+[A-Za-z][A-Za-z'’\-]*){2,}")
+_KANA_RUN_RE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff]{2,}")
 
 
 def tag_document(doc, ctx) -> Document:
@@ -19,3 +34,74 @@ def tag_document(doc, ctx) -> Document:
     if not lang:
         return doc
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, lang=lang))
+
+
+def _paragraph_lang(block: Paragraph, doc_family: str) -> str:
+    text = inline_text(block.content)
+    if len(text.strip()) < _MIN_PARAGRAPH:
+        return ""
+    lang = detect(text)
+    if not lang or family(lang) == doc_family:
+        return ""
+    if not family(lang) and not doc_family:
+        return ""  # Latin in Latin: not this transform's business
+    if family(lang) in ("zh-Hans", "zh-Hant") and doc_family in ("zh-Hans", "zh-Hant", "zh-HK"):
+        return ""  # a Traditional quotation in a Simplified post reads with the post's font
+    return lang
+
+
+def _split_runs(inlines: tuple[Inline, ...], pattern: re.Pattern, lang: str) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    changed = False
+    for node in inlines:
+        if isinstance(node, Text) and pattern.search(node.text):
+            pos = 0
+            for m in pattern.finditer(node.text):
+                if m.start() > pos:
+                    out.append(Text(node.text[pos:m.start()]))
+                out.append(Span((Text(m.group()),), Attrs(lang=lang)))
+                pos = m.end()
+            if pos < len(node.text):
+                out.append(Text(node.text[pos:]))
+            changed = True
+        elif isinstance(node, Span) and node.attrs.lang:
+            out.append(node)  # already tagged
+        elif getattr(node, "content", None):
+            new = _split_runs(node.content, pattern, lang)
+            if new is not node.content:
+                node = dataclasses.replace(node, content=new)
+                changed = True
+            out.append(node)
+        else:
+            out.append(node)
+    return tuple(out) if changed else inlines
+
+
+def tag_runs(doc, ctx) -> Document:
+    """Tag paragraphs and runs written in another language than the document."""
+    doc_family = family(doc.meta.lang)
+    blocks = []
+    changed = False
+    for block in doc.blocks:
+        target = block.blocks[0] if isinstance(block, BlockQuote) and len(block.blocks) == 1 else block
+        lang = _paragraph_lang(target, doc_family) if isinstance(target, Paragraph) else ""
+        if lang:
+            block = BlockQuote((Div((target,), Attrs(lang=lang)),)) if target is not block else Div((block,), Attrs(lang=lang))
+            changed = True
+        blocks.append(block)
+    if doc_family:
+        def per_content(inlines):
+            inlines = _split_runs(inlines, _LATIN_RUN_RE, "en")
+            if doc_family != "ja":
+                inlines = _split_runs(inlines, _KANA_RUN_RE, "ja")
+            return inlines
+
+        new_blocks = []
+        for block in blocks:
+            if isinstance(block, Div) and block.attrs.lang:
+                new_blocks.append(block)
+                continue
+            new_blocks.append(map_inline_runs((block,), per_content)[0])
+        changed = changed or any(a is not b for a, b in zip(new_blocks, blocks))
+        blocks = new_blocks
+    return dataclasses.replace(doc, blocks=tuple(blocks)) if changed else doc

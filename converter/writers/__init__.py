@@ -1,7 +1,8 @@
 """Writers: one module per output format, one registry line each.
 
-A writer module exposes ``EXTENSION`` (with the dot) and ``write(book, target, ctx)``, which
-renders ``book`` into the file ``target`` (a temporary path: the pipeline renames it into
+A writer module exposes ``EXTENSION`` (with the dot), ``TRANSFORMS`` (the output typography
+steps it wants, see ``converter.transforms.OUTPUT_STEPS``) and ``write(book, target, ctx)``,
+which renders ``book`` into the file ``target`` (a temporary path: the pipeline renames it into
 place only when the writer succeeded). Modules are imported on first use, so a build that
 makes only an EPUB never loads WeasyPrint.
 """

@@ -20,6 +20,8 @@ from .pandoc_ast import book_to_pandoc
 from .theme import reference_docx
 
 EXTENSION = ".docx"
+# Word spaces CJK and Latin itself (autoSpaceDE/DN) and breaks Korean by words.
+TRANSFORMS: tuple[str, ...] = ()
 
 
 @cache

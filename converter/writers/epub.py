@@ -21,6 +21,8 @@ from .html import HtmlRenderer, esc, xhtml_document
 from .theme import stylesheet
 
 EXTENSION = ".epub"
+# Reading systems do neither halt nor keep-all reliably; the quarter-em space they show.
+TRANSFORMS: tuple[str, ...] = ("cjk-spacing",)
 CSS_NAME = "styles/book.css"
 
 

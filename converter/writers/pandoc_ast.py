@@ -8,6 +8,7 @@ placeholder paragraphs with their URL, so pandoc never fetches anything.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import escape
 from typing import Any
 
 from ..model import (
@@ -15,6 +16,8 @@ from ..model import (
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak,
 )
+from ..fonts import stack_for
+from ..langtag import family
 from ..resources import ResourceStore
 from .html import EMBED_LABELS
 
@@ -53,8 +56,9 @@ def custom_style(name: str) -> Json:
 class PandocBuilder:
     """Builds pandoc JSON for one book; resolved images point at their local files."""
 
-    def __init__(self, resources: ResourceStore) -> None:
+    def __init__(self, resources: ResourceStore, lang: str = "") -> None:
         self.resources = resources
+        self.lang = lang
 
     # ------------------------------------------------------------------ inlines
     def inlines(self, nodes: tuple[Inline, ...]) -> list[Json]:
@@ -86,7 +90,7 @@ class PandocBuilder:
         if isinstance(i, Span):
             return [{"t": "Span", "c": [_attr_of(i.attrs), self.inlines(i.content)]}]
         if isinstance(i, Ruby):
-            return [{"t": "Span", "c": [attr(classes=("ruby",), kv=(("rt", i.text),)), self.inlines(i.base)]}]
+            return [{"t": "RawInline", "c": ["openxml", ruby_openxml(_plain_inlines(i.base), i.text, self.lang)]}]
         raise TypeError(f"unknown inline {type(i).__name__}")
 
     def _placeholder_inlines(self, image: Image) -> list[Json]:
@@ -195,6 +199,24 @@ class PandocBuilder:
         return out
 
 
+def _plain_inlines(inlines) -> str:
+    from ..transforms.walk import inline_text
+
+    return inline_text(inlines)
+
+
+def ruby_openxml(base: str, reading: str, lang: str, size_half_points: int = 22) -> str:
+    """A ``w:ruby`` run: Word and LibreOffice set ``reading`` above ``base`` (pandoc has no
+    ruby; raw OOXML passes through its docx writer unchanged)."""
+    tag = stack_for(lang).docx_lang if family(lang) else "ja-JP"
+    rt_size = max(size_half_points // 2, 8)
+    return ("<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val=\"distributeSpace\"/>"
+            f"<w:hps w:val=\"{rt_size}\"/><w:hpsRaise w:val=\"{size_half_points - 2}\"/>"
+            f"<w:hpsBaseText w:val=\"{size_half_points}\"/><w:lid w:val=\"{tag}\"/></w:rubyPr>"
+            f"<w:rt><w:r><w:rPr><w:sz w:val=\"{rt_size}\"/></w:rPr><w:t>{escape(reading)}</w:t></w:r></w:rt>"
+            f"<w:rubyBase><w:r><w:t>{escape(base)}</w:t></w:r></w:rubyBase></w:ruby></w:r>")
+
+
 def _meta_inlines(text: str) -> Json:
     return {"t": "MetaInlines", "c": text_inlines(text)}
 
@@ -202,7 +224,7 @@ def _meta_inlines(text: str) -> Json:
 def book_to_pandoc(book: Book, resources: ResourceStore, api_version: list[int],
                    lang: str, extra_meta: dict[str, Json] | None = None) -> Json:
     """The whole book as a pandoc JSON document (``lang``: the tag pandoc should set)."""
-    builder = PandocBuilder(resources)
+    builder = PandocBuilder(resources, book.meta.lang)
     blocks: list[Json] = []
     number = 0
     for part_index, part in enumerate(book.parts):

@@ -22,6 +22,8 @@ from .logcapture import capture_logs
 from .theme import stylesheet
 
 EXTENSION = ".pdf"
+# Typography steps for print (see converter.transforms.OUTPUT_STEPS).
+TRANSFORMS: tuple[str, ...] = ("cjk-spacing", "halt", "keep-all")
 _SCHEME = "converter-resource:"
 
 

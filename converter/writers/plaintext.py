@@ -15,6 +15,8 @@ from ..model import (
 from ..transforms.walk import inline_text, iter_tree
 
 EXTENSION = ".txt"
+# Plain text stays as written.
+TRANSFORMS: tuple[str, ...] = ()
 
 
 def _lines(block: Block) -> list[str]:

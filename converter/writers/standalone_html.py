@@ -10,6 +10,8 @@ from .html import data_uri, render_book, xhtml_document
 from .theme import stylesheet
 
 EXTENSION = ".html"
+# As for EPUB: browsers ignore text-autospace too.
+TRANSFORMS: tuple[str, ...] = ("cjk-spacing",)
 
 
 def write(book: Book, target: Path, ctx) -> None:

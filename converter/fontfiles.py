@@ -1,0 +1,116 @@
+"""Find the font files behind family names: fontconfig's list, or a configured folder.
+
+The font policy (``fonts.py``) speaks in family names; the coverage check and EPUB embedding
+need files. ``fc-list`` is asked once per process; a configured folder is scanned with
+fontTools. Nothing here guesses: a family that is not installed is simply absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One face of an installed font: file, index in a collection, family, weight (CSS)."""
+
+    family: str
+    path: Path
+    index: int
+    weight: int
+    italic: bool
+
+
+def _css_weight(fc_weight: int) -> int:
+    """fontconfig weights (80 regular, 200 bold) → CSS weights (400, 700)."""
+    table = ((0, 100), (40, 200), (50, 300), (80, 400), (100, 500), (180, 600), (200, 700), (205, 800), (210, 900))
+    best = min(table, key=lambda pair: abs(pair[0] - fc_weight))
+    return best[1]
+
+
+@cache
+def _fontconfig_faces() -> tuple[Face, ...]:
+    if shutil.which("fc-list") is None:
+        return ()
+    out = subprocess.run(["fc-list", "--format", "%{family}\t%{weight}\t%{slant}\t%{file}\t%{index}\n"],
+                         capture_output=True, text=True, check=False).stdout
+    faces = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 5:
+            continue
+        families, weight, slant, file, index = parts
+        try:
+            w, s, i = int(float(weight)), int(float(slant)), int(index)
+        except ValueError:
+            continue
+        for family in families.split(","):
+            faces.append(Face(family.strip(), Path(file), i, _css_weight(w), s > 0))
+    return tuple(faces)
+
+
+@lru_cache(maxsize=16)
+def _folder_faces(folder: Path) -> tuple[Face, ...]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    faces = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
+            continue
+        try:
+            fonts = TTCollection(str(path)).fonts if path.suffix.lower() in (".ttc", ".otc") else [TTFont(str(path), lazy=True)]
+        except Exception:  # noqa: BLE001 - an unreadable file in a font folder is skipped, not fatal
+            continue
+        for index, font in enumerate(fonts):
+            name = font["name"]
+            family = str(name.getDebugName(16) or name.getDebugName(1) or "")
+            weight = int(getattr(font.get("OS/2"), "usWeightClass", 400) or 400)
+            italic = bool(getattr(font.get("OS/2"), "fsSelection", 0) & 1)
+            if family:
+                faces.append(Face(family, path, index, weight, italic))
+    return tuple(faces)
+
+
+def all_faces(font_dirs: tuple[Path, ...] = ()) -> tuple[Face, ...]:
+    """Faces from the configured folders first, then fontconfig's."""
+    faces: list[Face] = []
+    for folder in font_dirs:
+        faces.extend(_folder_faces(folder.resolve()))
+    faces.extend(_fontconfig_faces())
+    return tuple(faces)
+
+
+def find_face(family: str, weight: int = 400, font_dirs: tuple[Path, ...] = ()) -> Face | None:
+    """The upright face of ``family`` whose weight is nearest ``weight``, or None."""
+    wanted = family.casefold()
+    candidates = [f for f in all_faces(font_dirs) if f.family.casefold() == wanted and not f.italic]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda f: (abs(f.weight - weight), str(f.path)))
+
+
+def first_installed(families: tuple[str, ...], weight: int = 400, font_dirs: tuple[Path, ...] = ()) -> Face | None:
+    """The first family of a stack that is installed."""
+    for family in families:
+        face = find_face(family, weight, font_dirs)
+        if face is not None:
+            return face
+    return None
+
+
+@lru_cache(maxsize=64)
+def cmap(path: Path, index: int) -> frozenset[int]:
+    """The code points a face maps to glyphs."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), fontNumber=index, lazy=True)
+    try:
+        return frozenset((font.getBestCmap() or {}).keys())
+    finally:
+        font.close()

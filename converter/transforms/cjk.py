@@ -1,0 +1,146 @@
+"""CJK typography the renderers cannot do themselves (CJK.md rules 8, 9, 13 and
+punctuation width), as pure Document transforms.
+
+* ``autospace``: a quarter-em space (U+2005) between Han/kana and Latin letters or digits.
+  WeasyPrint ignores ``text-autospace``; Word spaces by itself, so DOCX does not get it.
+* ``punctuation_width``: ASCII ``, ? ! : ;`` between two Han characters become full-width.
+* ``halt_pairs``: the first of two adjacent full-width marks (``。」``, ``」，``, ``）（``)
+  is wrapped in a ``halt`` span so the print stylesheet sets it half-width
+  (``font-feature-settings: "halt"``); a global ``halt`` would be wrong.
+* ``korean_keep_all``: word joiners (U+2060) between the Hangul syllables of a word, so
+  lines break between Korean words only (WeasyPrint rejects ``word-break: keep-all``).
+
+Only text in the languages concerned is touched; code, URLs and spans in other languages
+are left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..langtag import family
+from ..model import Attrs, Document, Inline, Span, Text
+from .textruns import leaves, map_inline_runs, replace, span_lang
+
+QUARTER_EM = "\u2005"
+WORD_JOINER = "\u2060"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_AUTOSPACE_RE = re.compile(f"(?<=[{_CJK}])(?=[{_LATIN}])|(?<=[{_LATIN}])(?=[{_CJK}])")
+_FULLWIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
+_HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")
+# Marks whose glyph fills half the em box, the other half being space: two in a row
+# leave a full em of white, and the first can lose its empty half.
+_COMPRESSIBLE = "、。，．：；！？「」『』（）《》〈〉【】〔〕“”‘’"
+_PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?=[{_COMPRESSIBLE}])")
+_HANGUL_PAIR_RE = re.compile("(?<=[\uac00-\ud7af])(?=[\uac00-\ud7af])")
+
+
+def _doc_family(doc: Document) -> str:
+    return family(doc.meta.lang)
+
+
+def _other_language(families: tuple[str, ...]):
+    """A skip predicate: spans whose language is not one of ``families``."""
+    def skip(node: Inline) -> bool:
+        lang = span_lang(node)
+        return bool(lang) and family(lang) not in families
+    return skip
+
+
+def _map_leaf_text(doc: Document, families: tuple[str, ...], fn) -> Document:
+    """Apply ``fn(text, before, after)`` to every Text leaf of the given languages, where
+    ``before``/``after`` are the neighbouring characters across inline boundaries (or '')."""
+    if _doc_family(doc) not in families:
+        return doc
+    skip = _other_language(families)
+
+    def per_content(inlines):
+        texts = leaves(inlines, skip)
+        if not any(texts):
+            return inlines
+        new: list[str | None] = []
+        for i, leaf in enumerate(texts):
+            if leaf is None:
+                new.append(None)
+                continue
+            prev = texts[i - 1] if i else None
+            nxt = texts[i + 1] if i + 1 < len(texts) else None
+            new.append(fn(leaf.text, prev.text[-1:] if prev else "", nxt.text[:1] if nxt else ""))
+        return replace(inlines, new, skip)
+
+    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, per_content))
+
+
+def _insert(pattern: re.Pattern, mark: str):
+    """Insertions between characters: the context character before is matched but not
+    returned, so a mark at a boundary opens the later leaf."""
+    def fn(text: str, before: str, after: str) -> str:
+        return pattern.sub(mark, before + text)[len(before):]
+    return fn
+
+
+def _substitute(pattern: re.Pattern, repl):
+    """One-for-one substitutions seen with both neighbours."""
+    def fn(text: str, before: str, after: str) -> str:
+        changed = pattern.sub(repl, before + text + after)
+        return changed[len(before):len(changed) - len(after)]
+    return fn
+
+
+def autospace(doc, ctx) -> Document:
+    """Quarter-em spaces between CJK and Latin letters or digits (Chinese, Japanese)."""
+    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK", "ja"), _insert(_AUTOSPACE_RE, QUARTER_EM))
+
+
+def punctuation_width(doc, ctx) -> Document:
+    """ASCII comma, question and exclamation marks, colon and semicolon between Han
+    characters become their full-width forms (Chinese text)."""
+    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK"),
+                          _substitute(_HALFWIDTH_PUNCT_RE, lambda m: _FULLWIDTH[m.group(1)]))
+
+
+def korean_keep_all(doc, ctx) -> Document:
+    """Word joiners between adjacent Hangul syllables (Korean text)."""
+    return _map_leaf_text(doc, ("ko",), _insert(_HANGUL_PAIR_RE, WORD_JOINER))
+
+
+HALT = Attrs(classes=("halt",))
+
+
+def _halt_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    changed = False
+    for node in inlines:
+        if isinstance(node, Text) and _PAIR_RE.search(node.text):
+            pos = 0
+            for m in _PAIR_RE.finditer(node.text):
+                if m.start() > pos:
+                    out.append(Text(node.text[pos:m.start()]))
+                out.append(Span((Text(m.group()),), HALT))
+                pos = m.end()
+            if pos < len(node.text):
+                out.append(Text(node.text[pos:]))
+            changed = True
+            continue
+        content = getattr(node, "content", None)
+        if content and not (isinstance(node, Span) and (node.attrs == HALT or _foreign(node))):
+            new = _halt_inlines(content)
+            if new is not content:
+                node = dataclasses.replace(node, content=new)
+                changed = True
+        out.append(node)
+    return tuple(out) if changed else inlines
+
+
+def _foreign(node: Span) -> bool:
+    return bool(node.attrs.lang) and family(node.attrs.lang) not in ("zh-Hans", "zh-Hant", "zh-HK", "ja")
+
+
+def halt_pairs(doc, ctx) -> Document:
+    """Wrap the first mark of each adjacent full-width pair in a ``halt`` span."""
+    if _doc_family(doc) not in ("zh-Hans", "zh-Hant", "zh-HK", "ja"):
+        return doc
+    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, _halt_inlines))

@@ -1,0 +1,92 @@
+"""Simplified ↔ Traditional Chinese conversion with OpenCC, and quotation-mark style.
+
+Conversion is by phrase and region (CJK.md rule 16): OpenCC gets 头发→頭髮, 皇后→皇后, 干净→乾淨
+right where character maps fail, and ``s2twp`` also changes vocabulary (软件→軟體). Only
+Chinese text is converted: code, URLs, and documents or spans in Japanese (学校 must stay
+学校) or any other language are left alone. The document's language tag follows the target.
+OpenCC never touches quotation marks; ``quotes`` switches between “curly” and 「corner」 ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+from ..errors import UsageError
+from ..langtag import canonical, is_chinese
+from ..model import Div, Document, Image, Span
+from .textruns import leaves, map_inline_runs, replace
+from .walk import map_tree
+
+# --convert value → (OpenCC configuration, language tag of the result)
+CONVERSIONS: dict[str, tuple[str, str]] = {
+    "s2t": ("s2t", "zh-Hant"),
+    "s2tw": ("s2tw", "zh-Hant-TW"),
+    "s2twp": ("s2twp", "zh-Hant-TW"),
+    "s2hk": ("s2hk", "zh-Hant-HK"),
+    "t2s": ("t2s", "zh-Hans"),
+    "tw2sp": ("tw2sp", "zh-Hans-CN"),
+}
+_CORNER = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+_CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+QUOTE_STYLES = ("", "corner", "curly")
+
+
+@cache
+def _converter(config: str):
+    from opencc import OpenCC
+
+    return OpenCC(config)
+
+
+def check(convert: str, quotes: str) -> None:
+    """Reject unknown conversion names or quote styles early (a usage error)."""
+    if convert and convert not in CONVERSIONS:
+        raise UsageError(f"unknown conversion {convert!r}; choose from {', '.join(CONVERSIONS)}")
+    if quotes not in QUOTE_STYLES:
+        raise UsageError(f"unknown quote style {quotes!r}; choose 'corner' or 'curly'")
+
+
+def _foreign(node) -> bool:
+    lang = node.attrs.lang if isinstance(node, (Span, Div)) else ""
+    return bool(lang) and not is_chinese(lang)
+
+
+def convert_document(doc: Document, convert: str, quotes: str) -> Document:
+    """Convert ``doc``'s Chinese text with OpenCC configuration ``convert`` (a key of
+    :data:`CONVERSIONS`) and set its quotation marks to ``quotes``."""
+    if not is_chinese(doc.meta.lang) or not (convert or quotes):
+        return doc
+    opencc = _converter(CONVERSIONS[convert][0]) if convert else None
+    table = _CORNER if quotes == "corner" else _CURLY if quotes == "curly" else None
+
+    def text(value: str) -> str:
+        if opencc is not None and value:
+            value = opencc.convert(value)
+        return value.translate(table) if table else value
+
+    def per_content(inlines):
+        texts = leaves(inlines, _foreign)
+        return replace(inlines, [text(t.text) if t is not None else None for t in texts], _foreign)
+
+    # Divs in another language keep their text: convert block by block, skipping them.
+    out = [block if _foreign(block) else map_inline_runs((block,), per_content)[0] for block in doc.blocks]
+    target = CONVERSIONS[convert][1] if convert else doc.meta.lang
+
+    def retag(node):
+        if isinstance(node, Image) and node.alt and opencc is not None:
+            return dataclasses.replace(node, alt=text(node.alt))
+        if isinstance(node, (Span, Div)) and node.attrs.lang and is_chinese(node.attrs.lang) and convert:
+            return dataclasses.replace(node, attrs=dataclasses.replace(node.attrs, lang=target))
+        return node
+
+    out = [map_tree(b, retag) for b in out]
+    meta = dataclasses.replace(doc.meta, title=text(doc.meta.title), subtitle=text(doc.meta.subtitle),
+                               lang=canonical(target))
+    return dataclasses.replace(doc, meta=meta, blocks=tuple(out))
+
+
+def convert_step(doc, ctx) -> Document:
+    """The normalization step: applies the read options' conversion and quote style."""
+    return convert_document(doc, ctx.options.convert, ctx.options.quotes)
+

@@ -1,0 +1,167 @@
+"""CJK typography: text transforms, OpenCC conversion, language runs, glyph coverage and
+font subsets (the rules of ../shared/CJK.md that are decided before rendering)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from converter.coverage import missing_glyphs
+from converter.diagnostics import Diagnostics
+from converter.fontembed import embed_fonts, font_face_css
+from converter.model import (
+    Attrs, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Heading, Meta, Paragraph, Part, Span, Strong,
+    Text, to_json,
+)
+from converter.options import ReadOptions
+from converter.transforms import Context, cjk, language
+from converter.transforms.convert import convert_document
+from converter.writers.pandoc_ast import ruby_openxml
+
+from .conftest import EXAMPLES, run_converter
+
+
+def ctx() -> Context:
+    return Context(ReadOptions(), Diagnostics())
+
+
+def para(*nodes, lang="zh-Hans") -> Document:
+    return Document(Meta(lang=lang), (Paragraph(tuple(Text(n) if isinstance(n, str) else n for n in nodes)),))
+
+
+def texts(doc: Document) -> str:
+    return to_json(doc.blocks[0])
+
+
+class TestSpacing:
+    def test_quarter_em_between_han_and_latin_across_inline_boundaries(self):
+        out = cjk.autospace(para("用Python写", Emph((Text("3个"),)), "程序"), ctx())
+        content = out.blocks[0].content
+        assert content[0].text == "用\u2005Python\u2005写"
+        assert content[1].content[0].text == "\u20053\u2005个"
+
+    def test_no_spacing_for_korean_english_or_code(self):
+        assert cjk.autospace(para("한국어English", lang="ko"), ctx()) == para("한국어English", lang="ko")
+        doc = para("运行", Code("ls"), "命令")
+        assert cjk.autospace(doc, ctx()) == doc
+
+    def test_spans_in_other_languages_are_left_alone(self):
+        doc = para("中文", Span((Text("mixed中文text"),), Attrs(lang="en")))
+        assert cjk.autospace(doc, ctx()).blocks[0].content[1] == doc.blocks[0].content[1]
+
+    def test_punctuation_width_between_han(self):
+        out = cjk.punctuation_width(para("你好,世界!真的?是:对;", "ok, fine"), ctx())
+        assert out.blocks[0].content[0].text == "你好，世界！真的？是：对;"
+        assert out.blocks[0].content[1].text == "ok, fine"
+
+    def test_halt_wraps_the_first_of_adjacent_marks(self):
+        out = cjk.halt_pairs(para("他说：「好。」然后（笑）。"), ctx())
+        halted = [n.content[0].text for n in out.blocks[0].content if isinstance(n, Span)]
+        assert halted == ["：", "。", "）"]
+
+    def test_korean_word_joiners_only_inside_words(self):
+        out = cjk.korean_keep_all(para("서울의 골목", lang="ko"), ctx())
+        assert out.blocks[0].content[0].text == "서\u2060울\u2060의 골\u2060목"
+
+
+OPENCC = [
+    ("s2t", "头发 皇后 干净 一只", "頭髮 皇后 乾淨 一隻"),
+    ("s2tw", "头发 皇后 干净 一只", "頭髮 皇后 乾淨 一隻"),
+    ("s2twp", "头发 皇后 干净 一只 软件 鼠标", "頭髮 皇后 乾淨 一隻 軟體 滑鼠"),
+    ("s2hk", "头发 皇后 干净 一只", "頭髮 皇后 乾淨 一隻"),
+    ("t2s", "頭髮 皇后 乾淨 一隻", "头发 皇后 干净 一只"),
+    ("tw2sp", "軟體 滑鼠 計程車", "软件 鼠标 出租车"),
+]
+
+
+@pytest.mark.parametrize("config,source,expected", OPENCC)
+def test_opencc_golden_pairs(config, source, expected):
+    lang = "zh-Hant" if config.startswith(("t", "tw")) else "zh-Hans"
+    out = convert_document(para(source, lang=lang), config, "")
+    assert out.blocks[0].content[0].text == expected
+
+
+def test_conversion_leaves_japanese_code_and_urls_alone_and_retags():
+    doc = Document(Meta(lang="zh-Hans", title="学校"), (
+        Paragraph((Text("学校"), Span((Text("学校"),), Attrs(lang="ja")))),
+        CodeBlock("学校 = 1"),
+        Div((Paragraph((Text("学校"),)),), Attrs(lang="ja")),
+    ))
+    out = convert_document(doc, "s2t", "corner")
+    assert out.meta.lang == "zh-Hant" and out.meta.title == "學校"
+    assert out.blocks[0].content[0].text == "學校" and out.blocks[0].content[1].content[0].text == "学校"
+    assert out.blocks[1].text == "学校 = 1" and out.blocks[2] == doc.blocks[2]
+    japanese = Document(Meta(lang="ja"), (Paragraph((Text("学校"),)),))
+    assert convert_document(japanese, "s2t", "") == japanese
+
+
+def test_quote_styles():
+    assert convert_document(para("他说“好”和‘对’"), "", "corner").blocks[0].content[0].text == "他说「好」和『对』"
+    assert convert_document(para("他說「好」", lang="zh-Hant"), "", "curly").blocks[0].content[0].text == "他說“好”"
+
+
+def test_runs_in_other_languages_are_tagged():
+    doc = Document(Meta(lang="zh-Hans"), (
+        Paragraph((Text("美国彼得森国际经济研究所(Peterson Institute for International Economics)的研究员"),)),
+        Paragraph((Text("This whole paragraph is an English quotation inside a Chinese post."),)),
+        Paragraph((Text("日本の友人は「ありがとうございます」と言ったが、これは日本語の段落です。"),)),
+    ))
+    out = language.tag_runs(doc, ctx())
+    spans = [n for n in out.blocks[0].content if isinstance(n, Span)]
+    assert spans == [Span((Text("Peterson Institute for International Economics"),), Attrs(lang="en"))]
+    assert isinstance(out.blocks[1], Div) and out.blocks[1].attrs.lang == "en"
+    assert isinstance(out.blocks[2], Div) and out.blocks[2].attrs.lang == "ja"
+
+
+def test_coverage_names_characters_without_glyphs():
+    doc = para("正常的中文，한국어，日本語、English, 😀 and a private-use \ue000 char and 𠮷")
+    missing = missing_glyphs(doc)
+    assert missing == ["\ue000"]
+
+
+def test_strict_fails_on_missing_glyphs(tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: t\n---\n私用区字符 \ue000 无字形。\n", encoding="utf-8")
+    proc = run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub", "--strict")
+    assert proc.returncode == 1 and "missing-glyph" in proc.stderr and "U+E000" in proc.stderr
+    assert run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub").returncode == 0
+
+
+def test_font_subsets_cover_the_book_and_keep_licence_names(tmp_path):
+    docs = (
+        Document(Meta(title="简体标题", lang="zh-Hans"), (Paragraph((Text("简体中文正文"), Strong((Text("加粗"),)))),)),
+        Document(Meta(title="繁體標題", lang="zh-Hant"), (Paragraph((Text("繁體中文內文"),)),)),
+    )
+    book = Book(BookMeta("书", lang="zh-Hans"), (Part(docs),))
+    fonts = embed_fonts(book, cache_dir=tmp_path)
+    by_key = {(f.family, f.weight): f for f in fonts}
+    assert set(by_key) == {("Noto Serif CJK SC", 400), ("Noto Serif CJK SC", 700),
+                           ("Noto Serif CJK TC", 400), ("Noto Serif CJK TC", 700)}
+    for (family, weight), text in ((("Noto Serif CJK SC", 400), "简体中文正文书"), (("Noto Serif CJK SC", 700), "加粗简体标题"),
+                                   (("Noto Serif CJK TC", 400), "繁體中文內文")):
+        font = TTFont(io.BytesIO(by_key[(family, weight)].data))
+        cmap = font.getBestCmap()
+        assert all(ord(c) in cmap for c in text), family
+        names = font["name"]
+        assert names.getDebugName(0) and names.getDebugName(13) and names.getDebugName(14)
+        assert font.flavor == "woff2"
+    assert len(list(tmp_path.glob("*.woff2"))) == 4  # cached
+    assert embed_fonts(book, cache_dir=tmp_path)[0].data == fonts[0].data
+    css = font_face_css(fonts)
+    assert css.count("@font-face") == 4 and 'format("woff2")' in css
+
+
+def test_ruby_becomes_w_ruby():
+    xml = ruby_openxml("漢字", "かんじ", "ja")
+    assert "<w:ruby>" in xml and "<w:t>かんじ</w:t>" in xml and 'w:lid w:val="ja-JP"' in xml
+
+
+def test_docx_of_the_japanese_example_has_ruby(tmp_path):
+    post = next(EXAMPLES.glob("*京都*.md"))
+    assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "docx").returncode == 0
+    with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as z:
+        document = z.read("word/document.xml").decode()
+    assert document.count("<w:ruby>") == 1 and "てつがく" in document
