@@ -20,8 +20,8 @@ import dataclasses
 import re
 
 from ..langtag import family
-from ..model import Attrs, Document, Inline, Span, Text
-from .textruns import leaves, map_inline_runs, replace, span_lang
+from ..model import Attrs, Document, Inline, Span
+from .textruns import leaves, map_inline_runs, replace, span_lang, wrap_matches
 
 QUARTER_EM = "\u2005"
 WORD_JOINER = "\u2060"
@@ -111,28 +111,7 @@ HALT = Attrs(classes=("halt",))
 
 
 def _halt_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    changed = False
-    for node in inlines:
-        if isinstance(node, Text) and _PAIR_RE.search(node.text):
-            pos = 0
-            for m in _PAIR_RE.finditer(node.text):
-                if m.start() > pos:
-                    out.append(Text(node.text[pos:m.start()]))
-                out.append(Span((Text(m.group()),), HALT))
-                pos = m.end()
-            if pos < len(node.text):
-                out.append(Text(node.text[pos:]))
-            changed = True
-            continue
-        content = getattr(node, "content", None)
-        if content and not (isinstance(node, Span) and (node.attrs == HALT or _foreign(node))):
-            new = _halt_inlines(content)
-            if new is not content:
-                node = dataclasses.replace(node, content=new)
-                changed = True
-        out.append(node)
-    return tuple(out) if changed else inlines
+    return wrap_matches(inlines, _PAIR_RE, HALT, lambda n: isinstance(n, Span) and (n.attrs == HALT or _foreign(n)))
 
 
 def _foreign(node: Span) -> bool:

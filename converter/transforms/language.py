@@ -15,8 +15,8 @@ import re
 
 from ..langdetect import detect
 from ..langtag import family
-from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span, Text
-from .textruns import map_inline_runs
+from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span
+from .textruns import map_inline_runs, wrap_matches
 from .walk import block_texts, inline_text
 
 _MIN_PARAGRAPH = 12  # characters: shorter paragraphs say too little about their language
@@ -51,30 +51,7 @@ def _paragraph_lang(block: Paragraph, doc_family: str) -> str:
 
 
 def _split_runs(inlines: tuple[Inline, ...], pattern: re.Pattern, lang: str) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    changed = False
-    for node in inlines:
-        if isinstance(node, Text) and pattern.search(node.text):
-            pos = 0
-            for m in pattern.finditer(node.text):
-                if m.start() > pos:
-                    out.append(Text(node.text[pos:m.start()]))
-                out.append(Span((Text(m.group()),), Attrs(lang=lang)))
-                pos = m.end()
-            if pos < len(node.text):
-                out.append(Text(node.text[pos:]))
-            changed = True
-        elif isinstance(node, Span) and node.attrs.lang:
-            out.append(node)  # already tagged
-        elif getattr(node, "content", None):
-            new = _split_runs(node.content, pattern, lang)
-            if new is not node.content:
-                node = dataclasses.replace(node, content=new)
-                changed = True
-            out.append(node)
-        else:
-            out.append(node)
-    return tuple(out) if changed else inlines
+    return wrap_matches(inlines, pattern, Attrs(lang=lang), lambda n: isinstance(n, Span) and bool(n.attrs.lang))
 
 
 def tag_runs(doc, ctx) -> Document:

@@ -76,6 +76,34 @@ def map_inline_runs(blocks: tuple[Block, ...], fn: Callable[[tuple[Inline, ...]]
     return tuple(map_tree(b, visit) for b in blocks)
 
 
+def wrap_matches(inlines: tuple[Inline, ...], pattern, attrs, stop: Callable[[Inline], bool]) -> tuple[Inline, ...]:
+    """Wrap every match of ``pattern`` in Text leaves in ``Span(attrs)``, descending into
+    inline containers except those for which ``stop`` is true (already wrapped, other
+    language). Returns ``inlines`` itself when nothing matched."""
+    out: list[Inline] = []
+    changed = False
+    for node in inlines:
+        if isinstance(node, Text) and pattern.search(node.text):
+            pos = 0
+            for m in pattern.finditer(node.text):
+                if m.start() > pos:
+                    out.append(Text(node.text[pos:m.start()]))
+                out.append(Span((Text(m.group()),), attrs))
+                pos = m.end()
+            if pos < len(node.text):
+                out.append(Text(node.text[pos:]))
+            changed = True
+            continue
+        content = getattr(node, "content", None)
+        if content and not stop(node):
+            new = wrap_matches(content, pattern, attrs, stop)
+            if new is not content:
+                node = dataclasses.replace(node, content=new)
+                changed = True
+        out.append(node)
+    return tuple(out) if changed else inlines
+
+
 def span_lang(node: Inline) -> str:
     """The language a span declares ('' for none)."""
     return node.attrs.lang if isinstance(node, Span) else ""
