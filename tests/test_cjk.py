@@ -165,3 +165,29 @@ def test_docx_of_the_japanese_example_has_ruby(tmp_path):
     with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as z:
         document = z.read("word/document.xml").decode()
     assert document.count("<w:ruby>") == 1 and "てつがく" in document
+
+
+@pytest.mark.parametrize("pattern,lang,face,word_lang", [
+    ("2024-03-15-*.md", "zh-Hans", "Noto Serif CJK SC", "zh-CN"),
+    ("2023-10-08-*.md", "zh-Hant", "Noto Serif CJK TC", "zh-TW"),
+    ("2024-04-02-*.md", "ja", "Noto Serif CJK JP", "ja-JP"),
+    ("2024-05-20-*.md", "ko", "Noto Serif CJK KR", "ko-KR"),
+])
+def test_docx_east_asian_font_and_language_per_language(tmp_path, pattern, lang, face, word_lang):
+    from .checks import libreoffice_asian_fonts
+
+    post = next(EXAMPLES.glob(pattern))
+    assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "docx").returncode == 0
+    docx = next(tmp_path.glob("*.docx"))
+    with zipfile.ZipFile(docx) as z:
+        styles = z.read("word/styles.xml").decode()
+        document = z.read("word/document.xml").decode()
+    import re
+
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    assert f'w:eastAsia="{face}"' in defaults and f'w:eastAsia="{word_lang}"' in defaults
+    assert not re.search(r'<w:lang [^>]*w:val="(zh|ja|ko)', document)
+    fonts, langs = libreoffice_asian_fonts(docx, tmp_path)
+    assert fonts[face] > 0
+    assert not [f for f in fonts if f.startswith("Noto Serif CJK") and f != face]
+    assert langs[word_lang] > 0

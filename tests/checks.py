@@ -1,0 +1,121 @@
+"""Checks of rendered output against the CJK rules (../shared/CJK.md), shared by the tests
+and bench/cjk_check.py: kinsoku on PDF lines, the font of each language's text, Han–space–Han
+in extracted text, and which regional face a renderer really used (by glyph shape)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+
+# CJK.md rule 3: no line starts with a closing mark, none ends with an opening one.
+CLOSING = set("，。、；：？！）》」』”’…ー々〕】〉］｝〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+OPENING = set("（《「『“‘〔【〈［｛〘〖")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_SPACE_HAN = re.compile(f"([{HAN}])[ \u3000\u00a0]+(?=([{HAN}]))")
+FACE_TAGS = {"zh-Hans": "SC", "zh-Hant": "TC", "zh-HK": "HK", "ja": "JP", "ko": "KR"}
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    chars: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+
+def pdf_lines(path: Path, skip_fonts: tuple[str, ...] = ("Mono",)) -> list[Line]:
+    """Text lines of a PDF: characters grouped by page and baseline, left to right; lines
+    in a monospace font (code, which breaks anywhere) are left out."""
+    lines: list[Line] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            rows: dict[int, Line] = {}
+            for ch in page.chars:
+                if not ch["text"].strip():
+                    continue
+                key = round(ch["bottom"])
+                line = rows.get(key) or rows.get(key - 1) or rows.get(key + 1)
+                if line is None:
+                    line = rows[key] = Line(number, ch["top"])
+                line.chars.append(ch)
+            for line in rows.values():
+                line.chars.sort(key=lambda c: c["x0"])
+                if any(s in line.chars[0].get("fontname", "") for s in skip_fonts):
+                    continue
+                lines.append(line)
+    lines.sort(key=lambda l: (l.page, l.top))
+    return lines
+
+
+def kinsoku_violations(lines: list[Line]) -> list[str]:
+    """Lines that start with a closing mark or end with an opening one (CJK text only)."""
+    bad = []
+    for line in lines:
+        text = line.text
+        if not text or not _CJK_CHAR.search(text):
+            continue
+        if text[0] in CLOSING:
+            bad.append(f"p{line.page} starts with {text[0]!r}: {text[:30]}")
+        if text[-1] in OPENING:
+            bad.append(f"p{line.page} ends with {text[-1]!r}: {text[-30:]}")
+    return bad
+
+
+def fonts_by_char(path: Path) -> Counter:
+    """(character class, font family tag) counts: which regional face set CJK characters."""
+    counts: Counter = Counter()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for ch in page.chars:
+                if _CJK_CHAR.match(ch["text"]):
+                    m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
+                    counts[m.group(1).upper() if m else ch.get("fontname", "")] += 1
+    return counts
+
+
+def page_fonts(path: Path, pages: range) -> Counter:
+    """Regional face tags of the CJK characters on ``pages`` (1-based)."""
+    counts: Counter = Counter()
+    with pdfplumber.open(path) as pdf:
+        for number in pages:
+            for ch in pdf.pages[number - 1].chars:
+                if _CJK_CHAR.match(ch["text"]):
+                    m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
+                    counts[m.group(1).upper() if m else ch.get("fontname", "")] += 1
+    return counts
+
+
+def han_space_han(text: str) -> list[tuple[str, str]]:
+    """Han–space–Han pairs in extracted text."""
+    return [(m.group(1), m.group(2)) for m in HAN_SPACE_HAN.finditer(text)]
+
+
+# ------------------------------------------------------------------ LibreOffice's reading
+
+def libreoffice_asian_fonts(docx: Path, workdir: Path) -> tuple[Counter, Counter]:
+    """The East Asian fonts and languages LibreOffice assigns to a DOCX's styles and text,
+    read from its own ODT conversion (its PDF export names every face of a TTC collection
+    after the first one, so pdffonts cannot tell SC from JP there)."""
+    import zipfile
+
+    subprocess.run(["soffice", "--headless", "--convert-to", "odt", "--outdir", str(workdir), str(docx)],
+                   capture_output=True, timeout=300, check=False)
+    odt = workdir / (docx.stem + ".odt")
+    fonts: Counter = Counter()
+    langs: Counter = Counter()
+    with zipfile.ZipFile(odt) as z:
+        for part in ("styles.xml", "content.xml"):
+            xml = z.read(part).decode("utf-8")
+            fonts.update(re.findall(r'style:font-name-asian="([^"]*)"', xml))
+            langs.update(f"{a}-{b}" for a, b in re.findall(
+                r'style:language-asian="([^"]*)" style:country-asian="([^"]*)"', xml))
+    return fonts, langs
