@@ -17,16 +17,16 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..cleanup import clean
 from ..diagnostics import Diagnostics
 from ..langtag import canonical
-from ..scripts import is_no_space
 from ..model import (
     Attrs, Block, BlockQuote, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading,
     Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong,
     Subscript, Superscript, Table, TableCell, TableRow, Text, ThematicBreak,
 )
-from ..cleanup import clean
 from ..options import CleanupOptions
+from ..scripts import is_no_space
 from ..urls import absolute_url, image_source, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
 
