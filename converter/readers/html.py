@@ -66,6 +66,9 @@ _CODE = frozenset({"code", "kbd", "samp", "tt"})
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _EMBEDS = frozenset({"iframe", "video", "audio", "object", "embed"})
 _PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
+# Inline images stay data: URIs in the model; the resource resolver decodes them with a cap.
+_DATA_IMAGE_RE = re.compile(r"^data:image/(?:png|jpeg|jpg|gif|webp|avif|bmp|svg\+xml)[;,]", re.I)
+_SCHEME_RE = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.I)
 
 
 def absolute_url(url: str, base: str) -> str:
@@ -119,7 +122,7 @@ def image_source(node: LexborNode, base: str) -> str:
                   attrs.get("data-original")]
     for cand in candidates:
         if cand and cand.strip() and not _PLACEHOLDER_SRC_RE.match(cand.strip()):
-            return absolute_url(cand, base)
+            return cand.strip() if _DATA_IMAGE_RE.match(cand.strip()) else absolute_url(cand, base)
     srcset = attrs.get("srcset") or attrs.get("data-srcset") or attrs.get("data-lazy-srcset") or ""
     best, best_w = "", -1.0
     for entry in srcset.split(","):
@@ -543,7 +546,12 @@ class HtmlReader:
         alt = _WS_RE.sub(" ", node.attributes.get("alt") or "").strip()
         title = _WS_RE.sub(" ", node.attributes.get("title") or "").strip()
         if not src:
-            if alt:
+            raw = (node.attributes.get("src") or "").strip()
+            scheme = _SCHEME_RE.match(raw)
+            if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES and not _PLACEHOLDER_SRC_RE.match(raw):
+                self.diag.warn("image-refused", f"image source {raw[:100]!r} refused: "
+                                                f"'{scheme.group(1).lower()}:' URLs are not allowed")
+            elif alt:
                 self.diag.warn("image-no-source", f"image without a usable source dropped (alt {alt[:40]!r})")
             return None
         return Image(src, alt, title)
