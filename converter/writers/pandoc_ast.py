@@ -15,7 +15,7 @@ from ..model import (
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak,
 )
-from ..resources import ResourceStore
+from ..resources import ResourceLookup
 from .html import EMBED_LABELS
 
 Json = Any
@@ -53,7 +53,7 @@ def custom_style(name: str) -> Json:
 class PandocBuilder:
     """Builds pandoc JSON for one book; resolved images point at their local files."""
 
-    def __init__(self, resources: ResourceStore) -> None:
+    def __init__(self, resources: ResourceLookup) -> None:
         self.resources = resources
 
     # ------------------------------------------------------------------ inlines
@@ -91,10 +91,11 @@ class PandocBuilder:
 
     def _placeholder_inlines(self, image: Image) -> list[Json]:
         label = text_inlines(f"[{image.alt or image.title or 'Image'}]")
-        if image.src.startswith(("http://", "https://")):
-            url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": image.src}], [image.src, ""]]}]
+        source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
+        if source.startswith(("http://", "https://")):
+            url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": source}], [source, ""]]}]
         else:
-            url = [{"t": "Str", "c": image.src}]
+            url = [{"t": "Str", "c": source}]
         return [{"t": "Span", "c": [attr(classes=("image-placeholder",)), label + [{"t": "Space"}] + url]}]
 
     # ------------------------------------------------------------------ blocks
@@ -199,7 +200,7 @@ def _meta_inlines(text: str) -> Json:
     return {"t": "MetaInlines", "c": text_inlines(text)}
 
 
-def book_to_pandoc(book: Book, resources: ResourceStore, api_version: list[int],
+def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int],
                    lang: str, extra_meta: dict[str, Json] | None = None) -> Json:
     """The whole book as a pandoc JSON document (``lang``: the tag pandoc should set)."""
     builder = PandocBuilder(resources)
