@@ -370,3 +370,16 @@ def test_reader_hands_data_images_to_the_resolver_and_warns_on_refused_schemes(t
     with resolver_for((tmp_path,), tmp_path / "cache") as r:
         resource = r.resolve(data_uri, tmp_path / "p.md")
         assert (resource.width, resource.height) == (11, 7) and r.stats.local == 1
+
+
+def test_a_surprise_in_a_decoder_costs_one_image_not_the_build(tmp_path, monkeypatch):
+    from converter.resources import resolver as resolver_module
+
+    def broken_sniff(data, max_pixels):
+        raise IndexError("tile index out of range")
+
+    (tmp_path / "a.png").write_bytes(imagefiles.png())
+    monkeypatch.setattr(resolver_module, "sniff", broken_sniff)
+    with resolver_for((tmp_path,), tmp_path / "cache") as r:
+        error = _refused(r, "a.png", tmp_path / "p.md")
+        assert "internal error" in str(error) and "IndexError" in str(error)

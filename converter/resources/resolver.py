@@ -33,7 +33,7 @@ from .fetch import Fetcher, split_url
 from .images import TARGETS, Sniffed, Variants, resource_id, sniff
 from .local import LocalFiles, decode_data_uri
 from .once import OnceMap
-from .store import Resource, ResourceStore, Unavailable
+from .store import Resource, ResourceStore, Unavailable, one_image_only
 
 REMOTE_SCHEMES = ("http", "https")
 
@@ -133,7 +133,11 @@ class Resolver:
 
         The same ``src`` (from the same folder, for relative paths) is resolved once.
         """
-        return self._memo.get(self._key(src, base_path), lambda: self._resolve(src, base_path, referer))
+        def compute() -> Resource:
+            with one_image_only("reading the image"):
+                return self._resolve(src, base_path, referer)
+
+        return self._memo.get(self._key(src, base_path), compute)
 
     def problems(self, key: str) -> list[tuple[str, str]]:
         """(target, reason) for each output format that cannot show resource ``key``."""

@@ -8,12 +8,13 @@ they get ``None``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import ResourceError
+from ..errors import ConverterError, ResourceError
 from .once import OnceMap
 
 
@@ -48,6 +49,20 @@ class Unavailable(ResourceError):
         super().__init__(reason)
         self.kind = kind
         self.host_level = host_level
+
+
+@contextlib.contextmanager
+def one_image_only(doing: str) -> Iterator[None]:
+    """Turn an unexpected exception while ``doing`` something with one image into
+    :class:`Unavailable`: decoders meet every kind of broken file in scraped archives, and
+    a surprise must cost that image (with a warning that asks for a report), not the batch."""
+    try:
+        yield
+    except ConverterError:
+        raise
+    except Exception as exc:
+        raise Unavailable(f"internal error while {doing}: {type(exc).__name__}: {exc} "
+                          "(please report this with the image)", "unsupported") from exc
 
 
 VariantMaker = Callable[[Resource, str], Resource]
@@ -97,7 +112,8 @@ class ResourceStore:
         return self._variants.get((key, target), lambda: self._make(resource, target))
 
     def _make(self, resource: Resource, target: str) -> Resource:
-        made = self.make_variant(resource, target)
+        with one_image_only(f"preparing the image for {target}"):
+            made = self.make_variant(resource, target)
         self._made[(target, made.id)] = made
         return made
 
