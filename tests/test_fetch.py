@@ -32,6 +32,7 @@ def _routes() -> dict[str, Route]:
         "/to-localhost": Route(status=301, headers={"Location": "http://localhost:{port}/ok.png"}),
         "/to-ok": Route(status=307, headers={"Location": "/ok.png"}),
         "/hold.png": Route(OK, kind="hold"),
+        "/nothing.png": Route(b"", 204),
     }
 
 
@@ -61,6 +62,10 @@ def test_success_sends_referer_and_headers(server):
     assert headers["referer"] == "https://blog.example.org/post/1"
     assert headers["host"] == f"127.0.0.1:{server.port}"
     assert "converter" in headers["user-agent"]
+
+
+def test_other_answers_are_http_errors(server):
+    assert str(_failure(lambda: fetcher(server).fetch(server.url("/nothing.png")))) == "HTTP 204"
 
 
 def test_404_is_missing_and_not_retried(server):

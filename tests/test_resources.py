@@ -340,7 +340,10 @@ def test_prefetch_then_resolve_images_warns_per_post(server, tmp_path):
     ))
     with resolver_for((tmp_path,), tmp_path / "cache", **remote_options(server)) as r:
         r.prefetch([ImageRequest(server.url("/a.png"), post, "https://blog.example/p"),
-                    ImageRequest(server.url("/gone.png"), post)])
+                    ImageRequest(server.url("/gone.png"), post), ImageRequest("http://[::1", post),
+                    ImageRequest("https://bad host/x.png", post)])
+        assert "malformed" in str(_refused(r, "http://[::1", post))
+        assert "malformed" in str(_refused(r, "https://bad host/x.png", post))
         requests = len(server.requests)
         diag = Diagnostics(str(post))
         out = resolve_images(doc, r, diag)
@@ -383,3 +386,22 @@ def test_a_surprise_in_a_decoder_costs_one_image_not_the_build(tmp_path, monkeyp
     with resolver_for((tmp_path,), tmp_path / "cache") as r:
         error = _refused(r, "a.png", tmp_path / "p.md")
         assert "internal error" in str(error) and "IndexError" in str(error)
+
+
+def test_cli_flags_become_resource_options(tmp_path):
+    from converter.cli import _resource_options
+
+    flags = dict(site_roots=(tmp_path,), fetch_images=True, offline=False, cache_dir=tmp_path / "c",
+                 retry_failed=False, fetch_timeout=3.0, allow_hosts=("127.0.0.1:8080",), max_image_px=800,
+                 image_quality=70, grayscale=True, keep_webp=True)
+    options = _resource_options(**flags)
+    assert options.remote == "fetch" and options.cache_dir == (tmp_path / "c").resolve()
+    assert options.site_roots == (tmp_path.resolve(),) and options.failure_ttl > 0
+    assert (options.fetch.timeout, options.fetch.connect_timeout, options.fetch.allow_hosts) == (3.0, 3.0,
+                                                                                                ("127.0.0.1:8080",))
+    assert options.images == ImageOptions(max_side=800, quality=70, grayscale=True, keep_webp=True)
+    assert _resource_options(**{**flags, "offline": True}).remote == "cache"
+    assert _resource_options(**{**flags, "offline": True, "fetch_images": False}).remote == "off"
+    assert _resource_options(**{**flags, "retry_failed": True}).failure_ttl == 0
+    with pytest.raises(ValueError):
+        ResourceOptions(remote="sometimes")

@@ -14,6 +14,7 @@ each.
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import ssl
 import threading
@@ -30,6 +31,7 @@ ACCEPT = "image/png,image/jpeg,image/gif,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
 KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "cache-control")
 TIMEOUTS_BEFORE_HOST_FAILS = 3
 CHUNK = 64 * 1024
+_HOST_RE = re.compile(r"^[\w.-]+$|^[0-9a-f:.]+$", re.I)  # names (IDN too) and IP literals
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,8 @@ def split_url(url: str) -> tuple[str, str, int]:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise Unavailable(f"'{scheme}:' URLs are not fetched")
-    if not parts.hostname:
-        raise Unavailable("URL has no host")
+    if not parts.hostname or not _HOST_RE.match(parts.hostname):
+        raise Unavailable("malformed URL (no usable host name)")
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
 
 
@@ -138,11 +140,10 @@ class Fetcher:
         attempt = 0
         while True:
             answer = self._once(url, referer, budget)
-            if not 500 <= answer.status <= 599:
-                if answer.status >= 400:
-                    kind = "missing" if answer.status in (404, 410) else "http"
-                    raise Unavailable(f"HTTP {answer.status}", kind)
+            if answer.status == 200 or answer.status in REDIRECTS:
                 return answer
+            if not 500 <= answer.status <= 599:
+                raise Unavailable(f"HTTP {answer.status}", "missing" if answer.status in (404, 410) else "http")
             pause = self.options.backoff * (2 ** attempt)
             if attempt >= self.options.retries or pause >= budget.left():
                 raise Unavailable(f"HTTP {answer.status} (after {attempt + 1} attempt(s))", "http")

@@ -85,11 +85,20 @@ class ResolveStats:
                 f"{self.failed} failed, {self.placeholders} placeholder(s)")
 
 
+def _host_key(src: str) -> str:
+    """``host:port`` of a remote ``src``; '' for anything else, malformed URLs included."""
+    try:
+        _scheme, host, port = split_url(src)
+    except Unavailable:
+        return ""
+    return f"{host}:{port}"
+
+
 def _by_host(requests: list[ImageRequest]) -> list[ImageRequest]:
     """Round-robin over hosts, so parallel workers are not all queued behind one host."""
     groups: dict[str, list[ImageRequest]] = defaultdict(list)
     for request in requests:
-        groups[urlsplit(request.src).netloc.lower()].append(request)
+        groups[_host_key(request.src)].append(request)
     return [r for r in chain.from_iterable(zip_longest(*groups.values())) if r is not None]
 
 
@@ -115,8 +124,8 @@ class Resolver:
         self.stats = ResolveStats()
         self._memo: OnceMap = OnceMap()
         self._problems: dict[str, dict[str, str]] = {}
-        self._problems_lock = threading.Lock()
         self._hosts_recorded: set[str] = set()
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Resolver:
         return self
@@ -141,7 +150,7 @@ class Resolver:
 
     def problems(self, key: str) -> list[tuple[str, str]]:
         """(target, reason) for each output format that cannot show resource ``key``."""
-        with self._problems_lock:
+        with self._lock:
             return sorted(self._problems.get(key, {}).items())
 
     def prefetch(self, requests: Iterable[ImageRequest]) -> None:
@@ -186,13 +195,8 @@ class Resolver:
             return  # remembered; resolve_images reports it once per post that uses it
 
     def _needs_network(self, url: str) -> bool:
-        if urlsplit(url).scheme.lower() not in REMOTE_SCHEMES or self.cache.url(url) is not None:
-            return False
-        try:
-            _scheme, host, port = split_url(url)
-        except Unavailable:
-            return False
-        return not self.cache.host_failure(f"{host}:{port}")
+        host_key = _host_key(url)
+        return bool(host_key) and self.cache.url(url) is None and not self.cache.host_failure(host_key)
 
     def _resolve(self, src: str, post_path: Path, referer: str) -> Resource:
         if src.lower().startswith("data:"):
@@ -225,7 +229,7 @@ class Resolver:
             try:
                 self.store.variant(resource.id, target)
             except Unavailable as exc:
-                with self._problems_lock:
+                with self._lock:
                     self._problems.setdefault(resource.id, {})[target] = str(exc)
 
     def _remote(self, url: str, referer: str) -> Resource:
@@ -251,8 +255,7 @@ class Resolver:
                               hit.kind)
         if mode == "cache":
             raise Unavailable("offline, and not in the cache", "offline")
-        _scheme, host, port = split_url(url)
-        host_key = f"{host}:{port}"
+        host_key = _host_key(url)
         earlier = self.cache.host_failure(host_key)
         if earlier:
             raise Unavailable(f"{earlier} (remembered from an earlier build; --retry-failed tries again)",
@@ -272,7 +275,7 @@ class Resolver:
         return resource, "fetched"
 
     def _remember_host_failure(self, host_key: str, reason: str) -> None:
-        with self._problems_lock:  # every later URL of a dead host fails the same way: one row
+        with self._lock:  # every later URL of a dead host fails the same way: one row
             if host_key in self._hosts_recorded:
                 return
             self._hosts_recorded.add(host_key)
