@@ -13,7 +13,7 @@ from converter.resources.addresses import HostAddresses, is_public
 from converter.resources.fetch import Fetcher
 from converter.resources.store import Unavailable
 
-from .httpserver import Route, Server
+from .httpserver import Route, Server, self_signed_certificate
 from .imagefiles import png
 
 OK = png()
@@ -184,3 +184,16 @@ def test_dns_lookup_that_hangs_costs_the_connect_timeout_once():
 ])
 def test_address_policy(ip, public):
     assert is_public(ip) is public
+
+
+def test_https_verifies_the_certificate(tmp_path, monkeypatch):
+    cert, key = self_signed_certificate(tmp_path)
+    with Server({"/ok.png": Route(OK, headers={"Content-Type": "image/png"})}, tls=(cert, key)) as server:
+        assert server.url("/ok.png").startswith("https://")
+        error = _failure(lambda: fetcher(server).fetch(server.url("/ok.png")))
+        assert error.host_level and "TLS" in str(error) and "CERTIFICATE_VERIFY_FAILED" in str(error)
+        assert not server.requests
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as a user behind a private CA would
+        got = fetcher(server).fetch(server.url("/ok.png"), referer="https://blog.example.org/p")
+        assert got.data == OK
+        assert server.requests[-1][1]["host"] == f"127.0.0.1:{server.port}"
