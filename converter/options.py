@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
+from .errors import UsageError
+
 FORMATS_DEFAULT = ("pdf", "epub", "docx")
 
 
@@ -47,7 +50,7 @@ class FetchOptions:
     parallel: int = 8
     per_host: int = 2
     allow_hosts: tuple[str, ...] = ()
-    user_agent: str = "Mozilla/5.0 (compatible; converter/0.1; +https://pypi.org/project/converter/)"
+    user_agent: str = f"Mozilla/5.0 (compatible; converter/{__version__})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ class ResourceOptions:
 
     def __post_init__(self) -> None:
         if self.remote not in REMOTE_MODES:
-            raise ValueError(f"remote must be one of {REMOTE_MODES}, not {self.remote!r}")
+            raise UsageError(f"remote must be one of {', '.join(REMOTE_MODES)}, not {self.remote!r}")
 
 
 @dataclass(frozen=True, slots=True)

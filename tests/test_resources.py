@@ -13,6 +13,7 @@ from lxml import etree
 from PIL import Image
 
 from converter.diagnostics import Diagnostics
+from converter.errors import UsageError
 from converter.model import Document, Figure, Image as ImageNode, Meta, Paragraph, Text
 from converter.options import FetchOptions, ImageOptions, ResourceOptions
 from converter.resources import ImageRequest, Resolver, Resource, ResourceStore, Unavailable, resolve_images
@@ -251,6 +252,7 @@ def test_store_variants_are_made_once_per_target(tmp_path):
     assert calls == ["docx", "epub"]
     assert view.get("nope") is None and view.source("img-a.png") == "https://x.example/a.png"
     assert view.source("https://y.example/b.png") == "https://y.example/b.png"
+    assert store.source("data:image/png;base64," + "A" * 10_000) == "data:image/png;base64,…"
 
 
 # ------------------------------------------------------------------------------ remote + cache
@@ -403,5 +405,5 @@ def test_cli_flags_become_resource_options(tmp_path):
     assert _resource_options(**{**flags, "offline": True}).remote == "cache"
     assert _resource_options(**{**flags, "offline": True, "fetch_images": False}).remote == "off"
     assert _resource_options(**{**flags, "retry_failed": True}).failure_ttl == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError):
         ResourceOptions(remote="sometimes")

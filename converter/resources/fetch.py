@@ -19,6 +19,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -109,7 +110,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._tls = ssl.create_default_context()
 
-    def warm(self, urls) -> None:
+    def warm(self, urls: Iterable[str]) -> None:
         """Start the DNS lookups of the hosts of ``urls`` (those that can be fetched)."""
         for url in urls:
             try:
@@ -128,8 +129,11 @@ class Fetcher:
                 return Fetched(current, answer.data, answer.headers)
             if not answer.location:
                 raise Unavailable(f"HTTP {answer.status} without a Location", "http")
-            target = urljoin(current, answer.location.strip())
-            scheme = urlsplit(target).scheme.lower()
+            try:
+                target = urljoin(current, answer.location.strip())
+                scheme = urlsplit(target).scheme.lower()
+            except ValueError as exc:
+                raise Unavailable(f"malformed redirect ({exc})", "http") from exc
             if scheme not in ("http", "https"):
                 raise Unavailable(f"refused: redirect to a '{scheme}:' URL")
             current = target

@@ -98,9 +98,11 @@ class ResourceStore:
         return self.items.get(key)
 
     def source(self, key: str) -> str:
-        """The URL or path behind ``key`` (``key`` itself when it is no resource id)."""
+        """The URL or path behind ``key`` (``key`` itself when it is no resource id), as a
+        placeholder shows it: an inline ``data:`` image is named, not spelled out."""
         resource = self.items.get(key)
-        return (resource.source or key) if resource is not None else key
+        source = (resource.source or key) if resource is not None else key
+        return source.split(",", 1)[0][:100] + ",…" if source[:5].lower() == "data:" else source
 
     def variant(self, key: str, target: str) -> Resource:
         """The variant of resource ``key`` for ``target``; raises :class:`Unavailable`."""
