@@ -407,3 +407,22 @@ def test_cli_flags_become_resource_options(tmp_path):
     assert _resource_options(**{**flags, "retry_failed": True}).failure_ttl == 0
     with pytest.raises(UsageError):
         ResourceOptions(remote="sometimes")
+
+
+def test_an_image_one_format_cannot_show_is_a_placeholder_there_only(tmp_path, monkeypatch):
+    from converter.resources import svg
+
+    monkeypatch.setattr(svg, "_cairosvg", lambda: None)  # as on a machine without cairo
+    (tmp_path / "d.svg").write_bytes(imagefiles.evil_svg("http://tracker.example/t"))
+    post = tmp_path / "p.md"
+    doc = Document(Meta(title="t", source_path=str(post)), (Figure(ImageNode("d.svg", "图"), ()),))
+    with resolver_for((tmp_path,), tmp_path / "cache") as r:
+        diag = Diagnostics(str(post))
+        out = resolve_images(doc, r, diag)
+        rid = out.blocks[0].image.src
+        assert r.store.view("epub").get(rid).media_type == "image/svg+xml"
+        assert r.store.view("pdf").get(rid) is not None
+        assert r.store.view("docx").get(rid) is None
+        assert r.store.view("docx").source(rid) == "d.svg"  # what the DOCX placeholder shows
+        assert [d.message for d in diag] == ["d.svg: placeholder in DOCX: SVG cannot be converted here "
+                                             "(cairosvg or the cairo library is missing)"]
