@@ -16,7 +16,7 @@ from . import __version__
 from .errors import ConverterError
 from .langtag import canonical
 from .model import to_json
-from .options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .options import BookOptions, BuildOptions, FetchOptions, ImageOptions, ReadOptions, ResourceOptions, WriteOptions
 from .writers import WRITERS
 
 
@@ -56,6 +56,48 @@ def _report(result) -> None:
         _err(f"  warning  {d.code:30} {d.message}")
 
 
+# -- images and other resources: every flag in one place
+_RESOURCE_FLAGS = (
+    click.option("--site-root", "site_roots", multiple=True, type=click.Path(file_okay=False, exists=True,
+                 path_type=Path), help="Folder that root-relative image paths (/images/a.png) resolve in (repeatable)."),
+    click.option("--fetch-images/--no-fetch-images", default=True, help="Download remote images (default: on)."),
+    click.option("--offline", is_flag=True, help="Take remote images from the cache only; open no connection."),
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="Download and image cache (default: .converter-cache beside the output folder)."),
+    click.option("--retry-failed", is_flag=True, help="Try again downloads and hosts that failed in earlier builds."),
+    click.option("--fetch-timeout", type=click.FloatRange(0.1, 600), default=FetchOptions().timeout,
+                 show_default=True, help="Seconds one download may take, redirects and retries included."),
+    click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
+                 help="Fetch from this loopback or private-network host too (refused otherwise; repeatable)."),
+    click.option("--max-image-px", type=click.IntRange(16, 20000), default=ImageOptions().max_side,
+                 show_default=True, help="Scale images down to this many pixels on their long side."),
+    click.option("--image-quality", type=click.IntRange(1, 95), default=ImageOptions().quality,
+                 show_default=True, help="JPEG quality of converted images."),
+    click.option("--grayscale", is_flag=True, help="Make every image grayscale (e-ink readers)."),
+    click.option("--keep-webp", is_flag=True, help="Keep WebP images as they are in EPUB (EPUB 3.3 readers)."),
+)
+
+
+def _resource_flags(command):
+    for option in reversed(_RESOURCE_FLAGS):
+        command = option(command)
+    return command
+
+
+def _resource_options(site_roots, fetch_images, offline, cache_dir, retry_failed, fetch_timeout, allow_hosts,
+                      max_image_px, image_quality, grayscale, keep_webp) -> ResourceOptions:
+    default = ResourceOptions()
+    return ResourceOptions(
+        site_roots=tuple(p.resolve() for p in site_roots),
+        remote="off" if not fetch_images else "cache" if offline else "fetch",
+        cache_dir=cache_dir.resolve() if cache_dir else None,
+        failure_ttl=0.0 if retry_failed else default.failure_ttl,
+        fetch=FetchOptions(timeout=fetch_timeout, connect_timeout=min(default.fetch.connect_timeout, fetch_timeout),
+                           allow_hosts=tuple(allow_hosts)),
+        images=ImageOptions(max_side=max_image_px, quality=image_quality, grayscale=grayscale, keep_webp=keep_webp),
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="converter")
 def main() -> None:
@@ -83,9 +125,11 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
+@_resource_flags
 def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, convert, quotes, no_cjk_spacing,
-          theme, jobs, strict, quiet):
+          theme, jobs, strict, quiet, **resource_flags):
     """Build books from posts: files, folders (recursive) or glob patterns."""
+    from .cli_progress import RichFetchProgress
     from .pipeline import build as run_build
 
     lang_tag = _lang(lang)
@@ -93,14 +137,16 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, c
         output_dir=output_dir,
         formats=_formats(formats),
         read=ReadOptions(drafts=drafts, lang=lang_tag, convert=convert or "", quotes=quotes or ""),
+        resources=_resource_options(**resource_flags),
         book=BookOptions(title=title, authors=tuple(authors), lang=lang_tag, per_post=per_post),
         write=WriteOptions(theme=theme.resolve()) if theme else WriteOptions(),
         strict=strict,
         skip_transforms=frozenset({"cjk-spacing"} if no_cjk_spacing else ()),
     )
     progress = None if quiet or not sys.stderr.isatty() else (lambda msg: _err(f"· {msg}"))
+    fetch_progress = RichFetchProgress() if progress else None
     try:
-        report = run_build(tuple(inputs), options, progress=progress, jobs=jobs)
+        report = run_build(tuple(inputs), options, progress=progress, jobs=jobs, fetch_progress=fetch_progress)
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
@@ -113,6 +159,8 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, c
     if not quiet:
         for path in report.outputs:
             click.echo(str(path))
+        if report.images is not None and report.images.seen:
+            _err(report.images.summary())
         summary = f"{report.posts} post(s), {len(report.outputs)} file(s) written"
         if report.failures:
             summary += f", {len(report.failures)} failure(s)"

@@ -56,3 +56,7 @@ class ReaderError(ConverterError):
 
 class RenderError(ConverterError):
     """A writer failed to produce its output file."""
+
+
+class ResourceError(ConverterError):
+    """A resource a post names (an image) cannot be had; the build goes on with a placeholder."""

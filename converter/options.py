@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
+from .errors import UsageError
+
 FORMATS_DEFAULT = ("pdf", "epub", "docx")
 
 
@@ -45,14 +48,81 @@ class ReadOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """How remote images are downloaded (see ``resources/fetch.py``).
+
+    ``connect_timeout``: seconds for the DNS lookup and for the TCP/TLS connection.
+    ``timeout``: seconds for a whole download, from the request to the last byte.
+    ``max_bytes``: largest download; a longer body is cut off and refused.
+    ``max_redirects``: redirects followed before giving up.
+    ``retries``: extra attempts after an HTTP 5xx answer, waiting ``backoff`` × 2^n seconds.
+    ``parallel``: downloads at the same time; ``per_host``: of those, to one host.
+    ``allow_hosts``: ``host`` or ``host:port`` entries that may be fetched although they are
+    loopback or private addresses (refused otherwise, also as redirect targets).
+    ``user_agent``: the User-Agent header sent.
+    """
+
+    connect_timeout: float = 5.0
+    timeout: float = 20.0
+    max_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 2
+    backoff: float = 0.5
+    parallel: int = 8
+    per_host: int = 2
+    allow_hosts: tuple[str, ...] = ()
+    user_agent: str = f"Mozilla/5.0 (compatible; converter/{__version__})"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOptions:
+    """How images are prepared for each output (see ``resources/images.py``).
+
+    ``max_side``: images longer than this many pixels on their long side are scaled down.
+    ``quality``: JPEG quality (1–95) of re-encoded images.
+    ``grayscale``: convert every image to grayscale (for e-ink readers).
+    ``keep_webp``: leave WebP images as they are in EPUB (EPUB 3.3 readers); otherwise they
+    become JPEG or PNG there as everywhere else.
+    ``max_pixels``: images with more pixels are refused unread (decompression bombs).
+    """
+
+    max_side: int = 1600
+    quality: int = 85
+    grayscale: bool = False
+    keep_webp: bool = False
+    max_pixels: int = 80_000_000
+
+
+REMOTE_MODES = ("fetch", "cache", "off")
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceOptions:
-    """Where resources (images) may come from.
+    """Where resources (images) may come from, and what is done with them.
 
     ``roots``: folders that local paths may resolve into (the input folders by default);
     nothing outside them is ever read.
+    ``site_roots``: folders that root-relative paths (``/images/a.png``) resolve against,
+    before the input folders and their ``static/`` folders; they are allowed roots too.
+    ``remote``: ``fetch`` (cache, then network), ``cache`` (cache only: ``--offline``) or
+    ``off`` (remote images are placeholders).
+    ``cache_dir``: the download and image cache; ``None``: ``.converter-cache`` beside the
+    output folder.
+    ``failure_ttl``: seconds a failed download (or an unreachable host) is remembered and
+    not tried again.
     """
 
     roots: tuple[Path, ...] = ()
+    site_roots: tuple[Path, ...] = ()
+    remote: str = "fetch"
+    cache_dir: Path | None = None
+    failure_ttl: float = 6 * 3600.0
+    fetch: FetchOptions = FetchOptions()
+    images: ImageOptions = ImageOptions()
+
+    def __post_init__(self) -> None:
+        if self.remote not in REMOTE_MODES:
+            raise UsageError(f"remote must be one of {', '.join(REMOTE_MODES)}, not {self.remote!r}")
 
 
 @dataclass(frozen=True, slots=True)

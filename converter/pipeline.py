@@ -24,13 +24,14 @@ from .filenames import safe_stem, unique_stem
 from .model import Book, Document
 from .options import BuildOptions, ReadOptions
 from .readers import read_post
-from .resources import Resolver, resolve_images
+from .resources import FetchProgress, ResolveStats, Resolver, image_requests, resolve_images
 from .sources import Discovered, discover, load_post
 from .coverage import describe, missing_glyphs
 from .transforms import normalize, prepare
 from .writers import WriteContext, get_writer
 
 PARALLEL_THRESHOLD = 12
+CACHE_FOLDER = ".converter-cache"
 
 
 @dataclass(slots=True)
@@ -104,6 +105,7 @@ class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     posts: int = 0
     drafts_skipped: int = 0
+    images: ResolveStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -145,9 +147,18 @@ def check_coverage(docs: list[Document], diag: Diagnostics) -> None:
             diag.warn("missing-glyph", f"no installed font has {describe(missing)}", path=doc.meta.source_path)
 
 
+def cache_dir(options: BuildOptions) -> Path:
+    """The resource cache: ``--cache-dir``, else ``.converter-cache`` beside the output folder."""
+    return options.resources.cache_dir or options.output_dir.resolve().parent / CACHE_FOLDER
+
+
 def build(inputs: tuple[str, ...], options: BuildOptions,
-          progress: Callable[[str], None] | None = None, jobs: int = 0) -> BuildReport:
-    """Build books from ``inputs`` into ``options.output_dir``."""
+          progress: Callable[[str], None] | None = None, jobs: int = 0,
+          fetch_progress: FetchProgress | None = None) -> BuildReport:
+    """Build books from ``inputs`` into ``options.output_dir``.
+
+    All images of all books are resolved (downloaded in parallel) before the first output
+    is written; each writer sees the resources as variants made for its format."""
     report = BuildReport()
     say = progress or (lambda _msg: None)
     found, errors = discover(inputs)
@@ -173,13 +184,16 @@ def build(inputs: tuple[str, ...], options: BuildOptions,
 
     books = assemble(docs, options.book, _default_title(inputs))
     taken: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="converter-") as work:
-        resolver = Resolver(tuple(roots), Path(work) / "resources")
+    with Resolver(tuple(roots), cache_dir(options), options.resources, targets=options.formats,
+                  progress=fetch_progress) as resolver:
+        report.images = resolver.stats
+        say("resolving images")
+        resolver.prefetch(image_requests(doc for book in books for doc in book.chapters))
         for book in books:
             book = _resolve_book(book, resolver, report.diagnostics)
             stem = unique_stem(safe_stem(book.meta.title), taken)
-            ctx = WriteContext(resolver.store, options.write, report.diagnostics)
             for fmt in options.formats:
+                ctx = WriteContext(resolver.store.view(fmt), options.write, report.diagnostics)
                 writer = get_writer(fmt)
                 target = options.output_dir / f"{stem}{writer.EXTENSION}"
                 say(f"writing {target}")

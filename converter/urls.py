@@ -10,6 +10,9 @@ _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "tel"}
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9a-f:.]+\])$", re.I)
 _URL_UNSAFE_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 _PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
+# Inline images stay data: URIs in the model; the resource resolver decodes them with a cap.
+_DATA_IMAGE_RE = re.compile(r"^data:image/(?:png|jpeg|jpg|gif|webp|avif|bmp|svg\+xml)[;,]", re.I)
+SCHEME_RE = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.I)
 
 
 def absolute_url(url: str, base: str) -> str:
@@ -37,6 +40,14 @@ def absolute_url(url: str, base: str) -> str:
         except ValueError:
             return ""
     return _clean_url(url)
+
+
+def refused_scheme(url: str) -> str:
+    """The scheme of ``url`` when it is one posts may not use (``file``, ``javascript``…)."""
+    match = SCHEME_RE.match(url)
+    if match and match.group(1).lower() not in _SAFE_SCHEMES and not _PLACEHOLDER_SRC_RE.match(url.strip()):
+        return match.group(1).lower()
+    return ""
 
 
 def same_document_fragment(url: str, base: str) -> str:
@@ -102,7 +113,7 @@ def image_source(node, base: str) -> str:
     for key in ("data-lazy-src", "data-src", "data-original", "data-actualsrc", "src"):
         value = (attrs.get(key) or "").strip()
         if value and not _PLACEHOLDER_SRC_RE.match(value):
-            return absolute_url(value, base)
+            return value if _DATA_IMAGE_RE.match(value) else absolute_url(value, base)
     parent = node.parent
     if parent is not None and parent.tag == "picture":
         for source in parent.css("source"):

@@ -9,9 +9,10 @@ set -euo pipefail
 mode=${1:-runtime}
 python=${PYTHON:-python3}
 
-# Runtime: CJK, Latin and emoji fonts; Pango/HarfBuzz for WeasyPrint; fontconfig.
+# Runtime: CJK, Latin and emoji fonts; Pango/HarfBuzz for WeasyPrint; fontconfig; cairo for
+# drawing SVG images as PNG for DOCX (cairosvg).
 runtime_pkgs=(fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fontconfig
-              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2)
 # Tests: pdftotext/pdffonts/pdftoppm, LibreOffice Writer (DOCX check), Java for EPUBCheck.
 test_cmds=(pdftotext:poppler-utils pdffonts:poppler-utils pdftoppm:poppler-utils
            soffice:libreoffice-writer-nogui java:default-jre-headless)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_whole_dev_corpus_builds_one_valid_epub(corpus, tmp_path):
-    proc = run_converter("build", str(corpus), "-o", str(tmp_path), "-f", "epub", "--title", "dev")
+    proc = run_converter("build", str(corpus), "-o", str(tmp_path), "-f", "epub", "--title", "dev", "--offline")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     epub = tmp_path / "dev.epub"

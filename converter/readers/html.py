@@ -27,7 +27,7 @@ from ..model import (
 )
 from ..options import CleanupOptions
 from ..scripts import is_no_space
-from ..urls import absolute_url, image_source, same_document_fragment
+from ..urls import absolute_url, image_source, refused_scheme, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
 
 MAX_DEPTH = 200
@@ -489,7 +489,11 @@ class HtmlReader:
         alt = _WS_RE.sub(" ", node.attributes.get("alt") or "").strip()
         title = _WS_RE.sub(" ", node.attributes.get("title") or "").strip()
         if not src:
-            if alt:
+            raw = (node.attributes.get("src") or "").strip()
+            scheme = refused_scheme(raw)
+            if scheme:
+                self.diag.warn("image-refused", f"image source {raw[:100]!r} refused: '{scheme}:' URLs are not allowed")
+            elif alt:
                 self.diag.warn("image-no-source", f"image without a usable source dropped (alt {alt[:40]!r})")
             return None
         return Image(src, alt, title)

@@ -16,7 +16,7 @@ from types import ModuleType
 from ..diagnostics import Diagnostics
 from ..errors import UsageError
 from ..options import WriteOptions
-from ..resources import ResourceStore
+from ..resources import ResourceLookup
 
 WRITERS: dict[str, str] = {
     "pdf": "converter.writers.pdf",
@@ -29,9 +29,11 @@ WRITERS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class WriteContext:
-    """What every writer gets besides the book: resolved resources, options, warnings."""
+    """What every writer gets besides the book: resolved resources, options, warnings.
 
-    resources: ResourceStore
+    ``resources`` hands out each image as the variant made for the writer's format."""
+
+    resources: ResourceLookup
     options: WriteOptions
     diag: Diagnostics
 

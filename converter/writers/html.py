@@ -22,7 +22,7 @@ from ..model import (
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak,
 )
-from ..resources import Resource, ResourceStore
+from ..resources import Resource, ResourceLookup
 
 EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content",
                 "object": "Embedded content", "embed": "Embedded content", "tweet": "Tweet"}
@@ -58,7 +58,7 @@ class HtmlRenderer:
     ``image_url`` maps a resolved resource to the URL the medium uses.
     """
 
-    resources: ResourceStore
+    resources: ResourceLookup
     image_url: Callable[[Resource], str]
     notes: str = "endnote"  # or "footnote"
     id_prefix: str = ""
@@ -230,8 +230,9 @@ class HtmlRenderer:
             title = f' title="{esc(image.title)}"' if image.title else ""
             return f'<img src="{esc(image.src)}" alt="{esc(image.alt)}"{title}/>'
         label = esc(image.alt or image.title or "Image")
-        url = esc(image.src)
-        if image.src.startswith(("http://", "https://")) and not self._in_link:
+        source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
+        url = esc(source)
+        if source.startswith(("http://", "https://")) and not self._in_link:
             link = f'<a class="placeholder-url" href="{url}">{url}</a>'
         else:  # never a link inside a link
             link = f'<span class="placeholder-url">{url}</span>'
@@ -282,7 +283,7 @@ def data_uri(resource: Resource) -> str:
     return f"data:{resource.media_type};base64," + base64.b64encode(resource.path.read_bytes()).decode("ascii")
 
 
-def render_book(book: Book, resources: ResourceStore, *, notes: str,
+def render_book(book: Book, resources: ResourceLookup, *, notes: str,
                 image_url: Callable[[Resource], str]) -> str:
     """The whole book as one body fragment: parts and chapters in reading order."""
     out = []

@@ -8,8 +8,8 @@ placeholder paragraphs with their URL, so pandoc never fetches anything.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
@@ -18,7 +18,7 @@ from ..model import (
 )
 from ..fonts import stack_for
 from ..langtag import family
-from ..resources import ResourceStore
+from ..resources import ResourceLookup
 from .html import EMBED_LABELS
 
 Json = Any
@@ -56,7 +56,7 @@ def custom_style(name: str) -> Json:
 class PandocBuilder:
     """Builds pandoc JSON for one book; resolved images point at their local files."""
 
-    def __init__(self, resources: ResourceStore, lang: str = "") -> None:
+    def __init__(self, resources: ResourceLookup, lang: str = "") -> None:
         self.resources = resources
         self.lang = lang
 
@@ -95,10 +95,11 @@ class PandocBuilder:
 
     def _placeholder_inlines(self, image: Image) -> list[Json]:
         label = text_inlines(f"[{image.alt or image.title or 'Image'}]")
-        if image.src.startswith(("http://", "https://")):
-            url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": image.src}], [image.src, ""]]}]
+        source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
+        if source.startswith(("http://", "https://")):
+            url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": source}], [source, ""]]}]
         else:
-            url = [{"t": "Str", "c": image.src}]
+            url = [{"t": "Str", "c": source}]
         return [{"t": "Span", "c": [attr(classes=("image-placeholder",)), label + [{"t": "Space"}] + url]}]
 
     # ------------------------------------------------------------------ blocks
@@ -221,7 +222,7 @@ def _meta_inlines(text: str) -> Json:
     return {"t": "MetaInlines", "c": text_inlines(text)}
 
 
-def book_to_pandoc(book: Book, resources: ResourceStore, api_version: list[int],
+def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int],
                    lang: str, extra_meta: dict[str, Json] | None = None) -> Json:
     """The whole book as a pandoc JSON document (``lang``: the tag pandoc should set)."""
     builder = PandocBuilder(resources, book.meta.lang)

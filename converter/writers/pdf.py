@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..diagnostics import Diagnostics
 from ..errors import RenderError
 from ..model import Book
-from ..resources import Resource, ResourceStore
+from ..resources import Resource, ResourceLookup
 from .frontmatter_html import title_page
 from .html import esc, lang_attrs, render_book
 from .logcapture import capture_logs
@@ -30,7 +30,7 @@ _SCHEME = "converter-resource:"
 class ResourceFetcher(URLFetcher):
     """Serves ``converter-resource:<id>`` URLs from the resource store; denies the rest."""
 
-    def __init__(self, resources: ResourceStore, diag: Diagnostics) -> None:
+    def __init__(self, resources: ResourceLookup, diag: Diagnostics) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False)
         self.resources = resources
         self.diag = diag
@@ -48,7 +48,7 @@ def resource_url(resource: Resource) -> str:
     return _SCHEME + resource.id
 
 
-def book_html(book: Book, resources: ResourceStore) -> str:
+def book_html(book: Book, resources: ResourceLookup) -> str:
     """The HTML document WeasyPrint lays out."""
     meta = book.meta
     head = [f"<title>{esc(meta.title)}</title>"]
