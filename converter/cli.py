@@ -8,6 +8,7 @@ were still built; each failure is one line on stderr naming the file and the pro
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -120,6 +121,8 @@ def main() -> None:
 @click.option("--quotes", type=click.Choice(["corner", "curly"]), default=None,
               help="Quotation marks of Chinese text: corner 「」 or curly “”.")
 @click.option("--no-cjk-spacing", is_flag=True, help="No quarter-em space between CJK and Latin text.")
+@click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of fonts to use besides the installed ones (repeatable).")
 @click.option("--theme", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Theme folder (common.css, print.css, epub.css, reference.docx).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
@@ -127,12 +130,16 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
 @_resource_flags
 def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, convert, quotes, no_cjk_spacing,
-          theme, jobs, strict, quiet, **resource_flags):
+          font_dirs, theme, jobs, strict, quiet, **resource_flags):
     """Build books from posts: files, folders (recursive) or glob patterns."""
     from .cli_progress import RichFetchProgress
     from .pipeline import build as run_build
 
     lang_tag = _lang(lang)
+    if font_dirs:
+        from .fontfiles import use_font_dirs
+
+        use_font_dirs(tuple(font_dirs), Path(tempfile.mkdtemp(prefix="converter-fonts-")))
     options = BuildOptions(
         output_dir=output_dir,
         formats=_formats(formats),

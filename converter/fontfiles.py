@@ -77,6 +77,29 @@ def _folder_faces(folder: Path) -> tuple[Face, ...]:
     return tuple(faces)
 
 
+def use_font_dirs(dirs: tuple[Path, ...], work_dir: Path) -> None:
+    """Make fonts in ``dirs`` visible to fontconfig, hence to WeasyPrint and to the coverage
+    and embedding code, for the rest of this process: a fonts.conf that includes the system
+    configuration and adds the folders, named by ``FONTCONFIG_FILE``. Must run before
+    WeasyPrint first lays out text."""
+    if not dirs:
+        return
+    import html
+    import os
+
+    system = os.environ.get("FONTCONFIG_FILE", "/etc/fonts/fonts.conf")
+    entries = "".join(f"<dir>{html.escape(str(d.resolve()))}</dir>" for d in dirs)
+    cache = html.escape(str((work_dir / "fontconfig-cache").resolve()))
+    conf = work_dir / "fonts.conf"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+                    f'<fontconfig><include ignore_missing="yes">{html.escape(system)}</include>{entries}'
+                    f"<cachedir>{cache}</cachedir></fontconfig>\n", encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    _fontconfig_faces.cache_clear()
+    cmap.cache_clear()
+
+
 def all_faces(font_dirs: tuple[Path, ...] = ()) -> tuple[Face, ...]:
     """Faces from the configured folders first, then fontconfig's."""
     faces: list[Face] = []

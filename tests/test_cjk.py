@@ -191,3 +191,33 @@ def test_docx_east_asian_font_and_language_per_language(tmp_path, pattern, lang,
     assert fonts[face] > 0
     assert not [f for f in fonts if f.startswith("Noto Serif CJK") and f != face]
     assert langs[word_lang] > 0
+
+
+def test_fonts_in_a_configured_folder_are_found(tmp_path):
+    """A face that exists only in --font-dir is visible to fontconfig, the coverage check
+    and the PDF renderer."""
+    from fontTools.ttLib import TTFont
+
+    from converter.fontfiles import find_face
+
+    source = find_face("DejaVu Sans")
+    assert source is not None
+    font = TTFont(str(source.path))
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "Converter Test Sans"
+        elif record.nameID == 6:
+            record.string = "ConverterTestSans"
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    font.save(str(folder / "ConverterTestSans.ttf"))
+    script = ("import sys; from pathlib import Path; from converter.fontfiles import use_font_dirs, find_face;"
+              "use_font_dirs((Path(sys.argv[1]),), Path(sys.argv[2]));"
+              "print(find_face('Converter Test Sans'))")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script, str(folder), str(tmp_path / "work")],
+                         capture_output=True, text=True).stdout
+    assert "ConverterTestSans.ttf" in out
+    assert find_face("Converter Test Sans") is None  # this process never saw the folder
