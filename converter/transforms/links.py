@@ -14,7 +14,8 @@ from ..model import Div, Document, Heading, Link, Span
 from .walk import map_tree
 
 
-def _collect_ids(doc: Document) -> set[str]:
+def collect_ids(doc: Document) -> set[str]:
+    """The ids of the headings, spans and divs of ``doc``."""
     ids: set[str] = set()
 
     def visit(node):
@@ -49,7 +50,7 @@ def fix_links(doc, ctx) -> Document:
 
     blocks = tuple(map_tree(b, dedupe) for b in doc.blocks)
     doc = dataclasses.replace(doc, blocks=blocks)
-    ids = _collect_ids(doc)
+    ids = collect_ids(doc)
 
     def fix(node):
         if not isinstance(node, Link):
