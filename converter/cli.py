@@ -11,22 +11,14 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ConverterError
 from .langtag import canonical
 from .model import to_json
-from .options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .options import GROUPS, ORDERS, PAGE_SIZES, ReadOptions
 from .writers import WRITERS
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    unknown = [n for n in names if n not in WRITERS]
-    if unknown or not names:
-        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                 f"choose from {', '.join(WRITERS)}")
-    return names
 
 
 def _lang(value: str | None) -> str:
@@ -48,38 +40,64 @@ def main() -> None:
     """Turn blog posts (Markdown or HTML with front matter) into EPUB, PDF and DOCX books."""
 
 
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Configuration file (default: ./converter.toml, or [tool.converter] in "
+                                 "./pyproject.toml).")
+@click.option("--book", "books", multiple=True, help="Build only this book of the configuration (repeatable).")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder for the books.")
 @click.option("-f", "--formats", default="pdf,epub,docx", show_default=True,
               help=f"Comma-separated output formats ({', '.join(WRITERS)}).")
-@click.option("--per-post", is_flag=True, help="One file per post instead of one book.")
-@click.option("--title", default="", help="Book title (default: the folder name).")
+@click.option("--per-post", is_flag=True, default=None, help="One file per post instead of one book.")
+@click.option("--title", default=None, help="Book title (default: the folder name).")
 @click.option("--author", "authors", multiple=True, help="Book author (repeatable).")
 @click.option("--lang", default=None, help="Book language as a BCP 47 tag (default: detected).")
-@click.option("--drafts", is_flag=True, help="Include posts marked as drafts.")
-@click.option("--theme", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="Theme folder (common.css, print.css, epub.css, reference.docx).")
+@click.option("--group", type=click.Choice(GROUPS), default=None, help="Parts of a book by this key (default: none).")
+@click.option("--order", type=click.Choice(ORDERS), default=None, help="Chapter order (default: date).")
+@click.option("--split", default=None, help="One book per year|month|category|tag|author, or volumes of N posts "
+                                            "(50) or of a text size (2MB).")
+@click.option("--cover", default=None, help="Cover image path, or auto (default), generate, none.")
+@click.option("--theme", default=None, help="Theme name (default, sans) or folder.")
+@click.option("--page-size", type=click.Choice(PAGE_SIZES, case_sensitive=False), default=None,
+              help="PDF page size (default: A5).")
+@click.option("--print/--screen", "print_mode", default=None,
+              help="PDF for printing (binding margins, chapters on right-hand pages, URLs as footnotes) "
+                   "or for screens (default).")
+@click.option("--drafts", is_flag=True, default=None, help="Include posts marked as drafts.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
-def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, theme, jobs, strict, quiet):
-    """Build books from posts: files, folders (recursive) or glob patterns."""
-    from .pipeline import build as run_build
+@click.pass_context
+def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title, authors, lang, group, order,
+          split, cover, theme, page_size, print_mode, drafts, jobs, strict, quiet):
+    """Build books from posts (files, folders, glob patterns), or every book of the
+    configuration file when no posts are named."""
+    from .config import BookConfig, find_config, load_config, plan
+    from .pipeline import build_all
 
-    lang_tag = _lang(lang)
-    options = BuildOptions(
-        output_dir=output_dir,
-        formats=_formats(formats),
-        read=ReadOptions(drafts=drafts, lang=lang_tag),
-        book=BookOptions(title=title, authors=tuple(authors), lang=lang_tag, per_post=per_post),
-        write=WriteOptions(theme=theme.resolve()) if theme else WriteOptions(),
-        strict=strict,
-    )
+    given = {
+        "output_dir": str(output_dir) if _given(ctx, "output_dir") else None,
+        "formats": (formats,) if _given(ctx, "formats") else None,
+        "authors": tuple(authors) or None, "title": title, "lang": lang, "group": group, "order": order,
+        "split": split, "cover": cover, "theme": theme, "page_size": page_size, "print": print_mode,
+        "per_post": per_post, "drafts": drafts,
+    }
+    try:
+        path = config_path or find_config(Path.cwd())
+        config = load_config(path) if path else None
+        specs = plan(tuple(inputs), config, BookConfig(**given), tuple(books), strict=strict)
+    except ConverterError as exc:
+        _err(f"error: {exc}")
+        sys.exit(2)
     progress = None if quiet or not sys.stderr.isatty() else (lambda msg: _err(f"· {msg}"))
     try:
-        report = run_build(tuple(inputs), options, progress=progress, jobs=jobs)
+        report = build_all([(spec.inputs, spec.options) for spec in specs], progress=progress, jobs=jobs)
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
