@@ -141,12 +141,26 @@ def wrap(text: str, font, width: int) -> list[str]:
     return lines
 
 
+def balanced(text: str, font, width: int) -> list[str]:
+    """``text`` in as few lines as :func:`wrap` needs at ``width``, but with lines of even
+    length (a title of two lines is not one full line and one word)."""
+    lines = wrap(text, font, width)
+    low, high = 1, width
+    while low < high:  # the narrowest measure that still needs no more lines
+        middle = (low + high) // 2
+        if len(wrap(text, font, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return wrap(text, font, high)
+
+
 def _fit(text: str, face: Face | None, width: int, sizes: range, max_lines: int, max_height: float = 1e9):
     """The largest font size of ``sizes`` at which ``text`` fits in ``max_lines`` lines
     (and in ``max_height`` pixels)."""
     for size in sizes:
         font = _font(face, size)
-        lines = wrap(text, font, width)
+        lines = balanced(text, font, width)
         fits = len(lines) <= max_lines and len(lines) * size * 1.15 <= max_height
         if fits and all(font.getlength(line) <= width for line in lines):
             return font, lines, size

@@ -6,9 +6,17 @@ import io
 
 from PIL import Image
 
-from converter.cover import choose_face, render_cover, wrap
+from converter.cover import balanced, choose_face, render_cover, wrap
 from converter.diagnostics import Diagnostics
 from converter.model import BookMeta
+
+class Mono:
+    """A font whose every character is one unit wide."""
+
+    @staticmethod
+    def getlength(text):
+        return len(text)
+
 
 COLORS = dict(background="#1f2a3c", foreground="#f4efe4", accent="#c8a45a")
 
@@ -44,12 +52,12 @@ def test_missing_glyphs_are_left_out_with_a_warning():
 
 
 def test_wrapping_keeps_closing_punctuation_off_line_starts():
-    class Mono:  # one unit per character
-        @staticmethod
-        def getlength(text):
-            return len(text)
-
     lines = wrap("一二三四，五六七八。九", Mono, 4)
     assert all(not line.startswith(("，", "。")) for line in lines)
     assert "".join(lines) == "一二三四，五六七八。九"
     assert wrap("Plain text is forever", Mono, 10) == ["Plain text", "is forever"]
+
+
+def test_balanced_lines():
+    assert wrap("一二三四五六七", Mono, 6) == ["一二三四五六", "七"]
+    assert balanced("一二三四五六七", Mono, 6) == ["一二三四", "五六七"]

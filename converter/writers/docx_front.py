@@ -1,7 +1,7 @@
 """DOCX front matter and document properties: cover page, title page, contents field, and
 ``docProps/core.xml``.
 
-The contents is Word's TOC field over heading levels 1–2 (parts and chapters), marked dirty
+The contents is Word's TOC field over the heading levels of parts and chapters, marked dirty
 so that Word fills in page numbers on opening; its entries are written in advance (linked
 to the headings' bookmarks) so that the contents is readable before any update, in
 LibreOffice too. The core properties are written here rather than by pandoc, which stamps
@@ -49,11 +49,13 @@ def contents_field(book: Book) -> Json:
             number += 1
             entries.append(_toc_entry(level, f"chapter-{number}", doc.meta.title))
     title = _x(label("contents", book.meta.lang))
+    # Parts and chapters, never the headings inside posts: chapters are level 2 under parts.
+    depth = 2 if any(part.title for part in book.parts) else 1
     xml = ('<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/>'
            '</w:docPartObj></w:sdtPr><w:sdtContent>'
            f'<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>{title}</w:t></w:r></w:p>'
            '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/>'
-           '<w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText>'
+           f'<w:instrText xml:space="preserve"> TOC \\o "1-{depth}" \\h \\z \\u </w:instrText>'
            '<w:fldChar w:fldCharType="separate"/></w:r></w:p>'
            + "".join(entries)
            + '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>')
