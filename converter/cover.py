@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .diagnostics import Diagnostics
 from .fonts import LATIN, STACKS, stack_for
 from .labels import coverage_label
+from .langtag import family
 from .model import BookMeta
 
 SIZE = (1600, 2560)
@@ -180,12 +181,16 @@ def render_cover(meta: BookMeta, *, background: str, foreground: str, accent: st
     """The cover of the book ``meta`` describes, as PNG bytes."""
     title = meta.series or meta.title
     texts = {"title": title, "volume": meta.volume if meta.series else "", "subtitle": meta.subtitle,
-             "authors": "、".join(meta.authors) if stack_for(meta.lang) is not LATIN else ", ".join(meta.authors),
+             "authors": ("、" if family(meta.lang) in ("zh-Hans", "zh-Hant", "zh-HK", "ja") else ", ").join(meta.authors),
              "dates": coverage_label(meta.coverage), "publisher": meta.publisher}
     bold_face, missing = choose_face([texts["title"], texts["volume"]], meta.lang, style, bold=True)
     face, missing_regular = choose_face([t for k, t in texts.items() if k not in ("title", "volume")],
                                         meta.lang, style, bold=False)
-    lost = missing | missing_regular
+    # Without any face (no fontconfig) nothing is known to be missing: Pillow's face is used.
+    lost = (missing if bold_face else set()) | (missing_regular if face else set())
+    if (bold_face is None or face is None) and diag is not None:
+        diag.warn("cover-font", "fontconfig found none of the faces of the font policy; the cover is set in "
+                                "Pillow's built-in face")
     if lost and diag is not None:
         diag.warn("cover-glyphs", "no cover font has " + " ".join(chr(c) for c in sorted(lost))
                   + "; left out of the cover")

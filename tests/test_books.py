@@ -294,6 +294,7 @@ def test_same_inputs_give_the_same_files(tmp_path):
     build(*map(str, reversed(posts)), "--title", "T", "-f", "epub,docx,pdf", "-o", str(tmp_path / "b"))
     for suffix in (".epub", ".docx"):
         assert (tmp_path / "a" / f"T{suffix}").read_bytes() == (tmp_path / "b" / f"T{suffix}").read_bytes(), suffix
+    assert_epubcheck_clean(tmp_path / "a" / "T.epub")  # and so its byte-identical twin
     pdf_a, pdf_b = ((tmp_path / d / "T.pdf").read_bytes() for d in "ab")
     assert _without_creation_date(pdf_a) == _without_creation_date(pdf_b)
     with zipfile.ZipFile(tmp_path / "a" / "T.epub") as z:
@@ -397,6 +398,7 @@ def test_config_with_two_books_builds_both(tmp_path):
     shutil.rmtree(out)
     build("--book", "2024-chinese", "-f", "epub", cwd=tmp_path)
     assert sorted(p.name for p in out.iterdir() if p.suffix == ".epub") == ["二〇二四中文.epub"]
+    assert_epubcheck_clean(out / "二〇二四中文.epub")
 
 
 def test_config_with_an_unknown_key_fails_naming_it(tmp_path):

@@ -61,3 +61,11 @@ def test_wrapping_keeps_closing_punctuation_off_line_starts():
 def test_balanced_lines():
     assert wrap("一二三四五六七", Mono, 6) == ["一二三四五六", "七"]
     assert balanced("一二三四五六七", Mono, 6) == ["一二三四", "五六七"]
+
+
+def test_without_fontconfig_the_cover_is_still_drawn(monkeypatch):
+    monkeypatch.setattr("converter.cover.find_face", lambda family, bold: None)
+    diag = Diagnostics()
+    png = render_cover(BookMeta(title="Plain Text", lang="en", authors=("Sam",)), diag=diag, **COLORS)
+    assert [d.code for d in diag] == ["cover-font"]
+    assert len(Image.open(io.BytesIO(png)).getcolors(1 << 20)) > 2  # text was drawn

@@ -11,6 +11,7 @@ URL, never a broken reference.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -32,6 +33,32 @@ EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content"
 def esc(text: str) -> str:
     """Escape text for XHTML content and attribute values."""
     return escape(text, quote=True)
+
+
+_ESCAPED_RUN_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", re.I)
+
+
+def _bare(url: str) -> str:
+    return _SCHEME_RE.sub("", url).rstrip("/")
+
+
+def display_url(url: str) -> str:
+    """``url`` as a reader should see it printed: percent-escaped UTF-8 shown as the
+    characters it encodes (``/%E4%B8%AD`` → ``/中``); ASCII escapes such as ``%2F`` stay, so
+    the text still names the same address."""
+    def decode(match: re.Match) -> str:
+        raw = bytes.fromhex(match.group().replace("%", ""))
+        if raw.isascii():
+            return match.group()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group()
+        # Decoded ASCII inside the run (a %2F between two characters) is escaped again.
+        return "".join(c if ord(c) > 127 else f"%{ord(c):02X}" for c in text)
+
+    return _ESCAPED_RUN_RE.sub(decode, url)
 
 
 def lang_attrs(lang: str) -> str:
@@ -87,8 +114,7 @@ class HtmlRenderer:
         if meta.authors:
             byline.append(f'<span class="author">{esc(", ".join(meta.authors))}</span>')
         if meta.source_url:
-            url = esc(meta.source_url)
-            byline.append(f'<a class="source" href="{url}">{url}</a>')
+            byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
                  f' epub:type="chapter"{lang_attrs(meta.lang)}>',
                  f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
@@ -239,9 +265,10 @@ class HtmlRenderer:
             self._in_link -= 1
         out = f'<a href="{esc(href)}"{cls}{title}>{inner}</a>'
         if self.link_notes and not cls and not href.startswith("#") and not self._no_notes:
-            shown = href.removeprefix("mailto:")
-            # A link whose text is its address already says where it goes.
-            if shown.rstrip("/") not in inline_text(link.content):
+            shown = display_url(href.removeprefix("mailto:"))
+            text = inline_text(link.content)
+            # A link whose text is its address (with or without the scheme) says where it goes.
+            if not any(_bare(url) in text for url in (shown, href)):
                 out += f'<span class="footnote link-note">{esc(shown)}</span>'
         return out
 
