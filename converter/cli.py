@@ -64,8 +64,7 @@ def _given(ctx: click.Context, name: str) -> bool:
                                             "(50) or of a text size (2MB).")
 @click.option("--cover", default=None, help="Cover image path, or auto (default), generate, none.")
 @click.option("--theme", default=None, help="Theme name (default, sans) or folder.")
-@click.option("--page-size", type=click.Choice(PAGE_SIZES, case_sensitive=False), default=None,
-              help="PDF page size (default: A5).")
+@click.option("--page-size", metavar="|".join(PAGE_SIZES), default=None, help="PDF page size (default: A5).")
 @click.option("--print/--screen", "print_mode", default=None,
               help="PDF for printing (binding margins, chapters on right-hand pages, URLs as footnotes) "
                    "or for screens (default).")

@@ -241,7 +241,8 @@ _FILTER_CHECKS = {"since": _date, "until": _date, "lang": lambda langs: tuple(_l
 
 def check(book: BookConfig, path: Path | None, where: str = "") -> BookConfig:
     """``book`` with its values checked and put in canonical form; a bad value is a
-    :class:`ConfigError` naming the key (``where`` + key) and ``path``."""
+    :class:`ConfigError` naming the key (``where`` + key) and ``path``, or the command-line
+    flag when there is no file."""
     def run(target, checks, prefix):
         changes = {}
         for key, fn in checks.items():
@@ -251,7 +252,8 @@ def check(book: BookConfig, path: Path | None, where: str = "") -> BookConfig:
             try:
                 changes[key] = fn(value)
             except ValueError as exc:
-                raise ConfigError(f"'{prefix}{key}' = {value!r:.80}: {exc}", path=path) from None
+                name = f"'{prefix}{key}'" if path else "--" + key.replace("_", "-")
+                raise ConfigError(f"{name} = {value!r:.80}: {exc}", path=path) from None
         return dataclasses.replace(target, **changes)
 
     book = run(book, _CHECKS, where)

@@ -134,3 +134,10 @@ def test_the_documented_example_is_valid(tmp_path):
     specs = plan((), load_config(write(tmp_path, example)), BookConfig(), ())
     assert [s.name for s in specs] == ["by-category", "taiwan-2020"]
     assert specs[1].options.book.split == Split("month") and specs[1].options.book.filters.langs == ("zh-Hant",)
+
+
+def test_bad_command_line_values_name_the_flag():
+    with pytest.raises(ConfigError, match="--page-size = 'A3'"):
+        plan(("posts",), None, BookConfig(page_size="A3"), ())
+    with pytest.raises(ConfigError, match="--split = 'weekly'"):
+        plan(("posts",), None, BookConfig(split="weekly"), ())
