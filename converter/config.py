@@ -103,10 +103,12 @@ def find_config(folder: Path) -> Path | None:
         return candidate
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
+        text = pyproject.read_bytes().decode("utf-8", errors="replace")
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return None  # not ours to judge: it may be a project file for another tool
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            # Broken TOML is ours to report only if it holds our table; load_config says why.
+            return pyproject if "[tool.converter" in text else None
         if "converter" in data.get("tool", {}):
             return pyproject
     return None

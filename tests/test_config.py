@@ -141,3 +141,12 @@ def test_bad_command_line_values_name_the_flag():
         plan(("posts",), None, BookConfig(page_size="A3"), ())
     with pytest.raises(ConfigError, match="--split = 'weekly'"):
         plan(("posts",), None, BookConfig(split="weekly"), ())
+
+
+def test_a_broken_pyproject_is_reported_only_when_it_has_our_table(tmp_path):
+    write(tmp_path, "[project\nname = 'x'\n", "pyproject.toml")
+    assert find_config(tmp_path) is None
+    path = write(tmp_path, "[tool.converter]\ntitle = \n", "pyproject.toml")
+    assert find_config(tmp_path) == path
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
