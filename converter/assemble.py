@@ -1,39 +1,28 @@
-"""Book assembly: many documents become books, ordered, with book-level metadata.
+"""Book assembly: many documents become books: selected, ordered, split, grouped, described.
 
 Runs after every post has been read (a book needs all its chapters for its table of
-contents, its language and its identifier). Today: one book for all posts ordered by date,
-or one book per post.
+contents, its language and its identifier). The steps, in order: filters, duplicates
+dropped (with a warning), chapter order, split into volumes (a book per year, per
+category..., or by post count or text size), parts by group, book metadata, and links
+between posts turned into links between chapters.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 
+from .diagnostics import Diagnostics
+from .grouping import chapter_order, chunks, date_key, group_by, ordered
+from .labels import label
 from .langtag import canonical
 from .model import Book, BookMeta, Document, Part
 from .options import BookOptions
-
-def date_key(value: str) -> dt.datetime:
-    """A comparable UTC time for an ISO date or date-time ('' sorts last)."""
-    if not value:
-        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
-
-
-def chapter_order(doc: Document) -> tuple:
-    """Sort key: date, then title, then path (stable for equal dates)."""
-    return (date_key(doc.meta.date), doc.meta.title, doc.meta.source_path)
-
+from .selection import drop_duplicates, select
+from .transforms.crosslinks import link_chapters
+from .urlkey import url_key
 
 def book_identifier(chapters: Sequence[Document]) -> str:
     """A URN derived from the chapters' identities (source URL, else title and date), so the
@@ -46,7 +35,7 @@ def book_identifier(chapters: Sequence[Document]) -> str:
 
 
 def book_language(chapters: Sequence[Document], requested: str) -> str:
-    """The requested language, else the language most chapters are in (by text weight)."""
+    """The requested language, else the language most chapters are in."""
     if requested:
         return canonical(requested)
     weights: Counter[str] = Counter()
@@ -67,28 +56,93 @@ def _authors(chapters: Sequence[Document], requested: tuple[str, ...]) -> tuple[
     return tuple(a for a, _ in counts.most_common())
 
 
-def make_book(chapters: Sequence[Document], options: BookOptions, title: str) -> Book:
-    """One book of ``chapters`` (already ordered) with metadata derived from them."""
+def _source(chapters: Sequence[Document]) -> str:
+    """The single post's URL, or the site all posts come from (``https://host/``)."""
+    if len(chapters) == 1:
+        return chapters[0].meta.source_url
+    hosts = {url_key(d.meta.source_url).split("/")[0] for d in chapters}
+    if len(hosts) == 1 and "" not in hosts:
+        return f"https://{hosts.pop()}/"
+    return ""
+
+
+def make_book(parts: Sequence[Part], options: BookOptions, title: str,
+              volume: str = "", series: str = "", series_index: int = 0) -> Book:
+    """One book of ``parts`` (chapters already ordered) with metadata derived from them; a
+    volume has its own language (a year of English posts in a Chinese blog is English)."""
+    chapters = [doc for part in parts for doc in part.chapters]
     dates = sorted((d.meta.date for d in chapters if d.meta.date), key=date_key)
     newest = date_key(dates[-1]) if dates else None
     tags = Counter(t for d in chapters for t in d.meta.tags)
+    coverage = ""
+    if dates:
+        first, last = dates[0][:10], dates[-1][:10]
+        coverage = first if first == last else f"{first}/{last}"
     meta = BookMeta(
         title=title,
+        subtitle=options.subtitle,
         authors=_authors(chapters, options.authors),
         lang=book_language(chapters, options.lang),
         date=dates[-1][:10] if dates else "",
+        publisher=options.publisher,
+        description=options.description,
+        rights=options.rights,
         subjects=tuple(t for t, _ in tags.most_common(10)),
-        source=chapters[0].meta.source_url if len(chapters) == 1 else "",
+        source=_source(chapters),
         identifier=book_identifier(chapters),
         modified=newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else "",
+        coverage=coverage,
+        series=series,
+        volume=volume,
+        series_index=series_index,
     )
-    return Book(meta, (Part(tuple(chapters)),))
+    return link_chapters(Book(meta, tuple(parts)))
 
 
-def assemble(docs: Sequence[Document], options: BookOptions, default_title: str) -> list[Book]:
-    """Books for ``docs``: one per post with ``per_post`` (or a single post), else one."""
-    ordered = sorted(docs, key=chapter_order)
-    if options.per_post or len(ordered) == 1:
-        return [make_book([doc], options, options.title if len(ordered) == 1 and options.title else doc.meta.title)
-                for doc in ordered]
-    return [make_book(ordered, options, options.title or default_title)] if ordered else []
+def _parts(chapters: Sequence[Document], options: BookOptions, lang: str) -> tuple[Part, ...]:
+    """One untitled part, or a titled part per group (a single group makes no part page)."""
+    if options.group == "none":
+        return (Part(tuple(chapters)),)
+    groups = group_by(chapters, options.group, lang, newest_first=options.order == "-date")
+    if len(groups) == 1:
+        return (Part(groups[0].docs),)
+    return tuple(Part(g.docs, g.label) for g in groups)
+
+
+def _volumes(chapters: list[Document], options: BookOptions, lang: str) -> list[tuple[str, list[Document]]]:
+    """(label, chapters) per book; the label is empty when there is one book only."""
+    split = options.split
+    if split.by == "none":
+        return [("", chapters)]
+    if split.by in ("count", "size"):
+        runs = chunks(chapters, split.by, split.limit)
+        if len(runs) == 1:
+            return [("", chapters)]
+        return [(label("volume", lang, n=i), list(run)) for i, run in enumerate(runs, 1)]
+    return [(g.label, list(g.docs))
+            for g in group_by(chapters, split.by, lang, newest_first=options.order == "-date")]
+
+
+def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
+             diag: Diagnostics | None = None) -> list[Book]:
+    """Books for ``docs``: one per post with ``per_post`` (or a single post), else one, or
+    one per volume when ``options.split`` asks for it."""
+    diag = diag if diag is not None else Diagnostics()
+    chosen = drop_duplicates(select(docs, options.filters), chapter_order, diag)
+    chapters = ordered(chosen, options.order)
+    if not chapters:
+        return []
+    if options.per_post or len(chapters) == 1:
+        single = len(chapters) == 1 and options.title
+        return [make_book((Part((doc,)),), options, options.title if single else doc.meta.title)
+                for doc in chapters]
+    lang = book_language(chapters, options.lang)  # of the whole series: labels agree across volumes
+    title = options.title or default_title
+    volumes = _volumes(chapters, options, lang)
+    books = []
+    for index, (volume, docs_in_volume) in enumerate(volumes, 1):
+        books.append(make_book(
+            _parts(docs_in_volume, options, lang), options,
+            f"{title} · {volume}" if volume else title,
+            volume=volume, series=title if volume else "", series_index=index if volume else 0))
+    return books

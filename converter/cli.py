@@ -7,27 +7,20 @@ were still built; each failure is one line on stderr naming the file and the pro
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ConverterError
 from .langtag import canonical
 from .model import to_json
-from .options import BookOptions, BuildOptions, FetchOptions, ImageOptions, ReadOptions, ResourceOptions, WriteOptions
+from .options import GROUPS, ORDERS, PAGE_SIZES, FetchOptions, ImageOptions, ReadOptions, ResourceOptions
 from .writers import WRITERS
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    unknown = [n for n in names if n not in WRITERS]
-    if unknown or not names:
-        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                 f"choose from {', '.join(WRITERS)}")
-    return names
 
 
 def _lang(value: str | None) -> str:
@@ -105,55 +98,92 @@ def main() -> None:
     """Turn blog posts (Markdown or HTML with front matter) into EPUB, PDF and DOCX books."""
 
 
+def _with_resources(options, resources: ResourceOptions):
+    """The command line's resource flags apply to every book of a build."""
+    return dataclasses.replace(options, resources=resources)
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Configuration file (default: ./converter.toml, or [tool.converter] in "
+                                 "./pyproject.toml).")
+@click.option("--book", "books", multiple=True, help="Build only this book of the configuration (repeatable).")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder for the books.")
 @click.option("-f", "--formats", default="pdf,epub,docx", show_default=True,
               help=f"Comma-separated output formats ({', '.join(WRITERS)}).")
-@click.option("--per-post", is_flag=True, help="One file per post instead of one book.")
-@click.option("--title", default="", help="Book title (default: the folder name).")
+@click.option("--per-post", is_flag=True, default=None, help="One file per post instead of one book.")
+@click.option("--title", default=None, help="Book title (default: the folder name).")
 @click.option("--author", "authors", multiple=True, help="Book author (repeatable).")
 @click.option("--lang", default=None, help="Book language as a BCP 47 tag (default: detected).")
-@click.option("--drafts", is_flag=True, help="Include posts marked as drafts.")
+@click.option("--group", type=click.Choice(GROUPS), default=None, help="Parts of a book by this key (default: none).")
+@click.option("--order", type=click.Choice(ORDERS), default=None, help="Chapter order (default: date).")
+@click.option("--split", default=None, help="One book per year|month|category|tag|author, or volumes of N posts "
+                                            "(50) or of a text size (2MB).")
+@click.option("--cover", default=None, help="Cover image path, or auto (default), generate, none.")
+@click.option("--theme", default=None, help="Theme name (default, sans) or folder.")
+@click.option("--page-size", metavar="|".join(PAGE_SIZES), default=None, help="PDF page size (default: A5).")
+@click.option("--print/--screen", "print_mode", default=None,
+              help="PDF for printing (binding margins, chapters on right-hand pages, URLs as footnotes) "
+                   "or for screens (default).")
+@click.option("--drafts", is_flag=True, default=None, help="Include posts marked as drafts.")
 @click.option("--convert", type=click.Choice(["s2t", "s2tw", "s2twp", "s2hk", "t2s", "tw2sp"]), default=None,
               help="Convert Chinese text between Simplified and Traditional (OpenCC), by region.")
 @click.option("--quotes", type=click.Choice(["corner", "curly"]), default=None,
               help="Quotation marks of Chinese text: corner 「」 or curly “”.")
-@click.option("--no-cjk-spacing", is_flag=True, help="No quarter-em space between CJK and Latin text.")
+@click.option("--cjk-spacing/--no-cjk-spacing", default=None,
+              help="Quarter-em space between CJK and Latin text in PDF and EPUB (default: on).")
+@click.option("--embed-fonts/--no-embed-fonts", default=None,
+              help="EPUB font subsets for CJK text (default: on for CJK books).")
+@click.option("--vertical", is_flag=True, default=None,
+              help="EPUB in vertical writing with a right-to-left spine (Traditional Chinese, Japanese).")
 @click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of fonts to use besides the installed ones (repeatable).")
-@click.option("--theme", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="Theme folder (common.css, print.css, epub.css, reference.docx).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
 @_resource_flags
-def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, convert, quotes, no_cjk_spacing,
-          font_dirs, theme, jobs, strict, quiet, **resource_flags):
-    """Build books from posts: files, folders (recursive) or glob patterns."""
+@click.pass_context
+def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title, authors, lang, group, order,
+          split, cover, theme, page_size, print_mode, drafts, convert, quotes, cjk_spacing, embed_fonts, vertical,
+          font_dirs, jobs, strict, quiet, **resource_flags):
+    """Build books from posts (files, folders, glob patterns), or every book of the
+    configuration file when no posts are named."""
     from .cli_progress import RichFetchProgress
-    from .pipeline import build as run_build
+    from .config import BookConfig, find_config, load_config, plan
+    from .pipeline import build_all
 
-    lang_tag = _lang(lang)
+    given = {
+        "output_dir": str(output_dir) if _given(ctx, "output_dir") else None,
+        "formats": (formats,) if _given(ctx, "formats") else None,
+        "authors": tuple(authors) or None, "title": title, "lang": lang, "group": group, "order": order,
+        "split": split, "cover": cover, "theme": theme, "page_size": page_size, "print": print_mode,
+        "per_post": per_post, "drafts": drafts, "convert": convert, "quotes": quotes, "cjk_spacing": cjk_spacing,
+        "embed_fonts": embed_fonts, "vertical": vertical,
+    }
+    try:
+        path = config_path or find_config(Path.cwd())
+        config = load_config(path) if path else None
+        specs = plan(tuple(inputs), config, BookConfig(**given), tuple(books), strict=strict)
+    except ConverterError as exc:
+        _err(f"error: {exc}")
+        sys.exit(2)
     if font_dirs:
         from .fontfiles import use_font_dirs
 
         use_font_dirs(tuple(font_dirs), Path(tempfile.mkdtemp(prefix="converter-fonts-")))
-    options = BuildOptions(
-        output_dir=output_dir,
-        formats=_formats(formats),
-        read=ReadOptions(drafts=drafts, lang=lang_tag, convert=convert or "", quotes=quotes or ""),
-        resources=_resource_options(**resource_flags),
-        book=BookOptions(title=title, authors=tuple(authors), lang=lang_tag, per_post=per_post),
-        write=WriteOptions(theme=theme.resolve()) if theme else WriteOptions(),
-        strict=strict,
-        skip_transforms=frozenset({"cjk-spacing"} if no_cjk_spacing else ()),
-    )
-    progress = None if quiet or not sys.stderr.isatty() else (lambda msg: _err(f"· {msg}"))
-    fetch_progress = RichFetchProgress() if progress else None
+    resources = _resource_options(**resource_flags)
+    interactive = not quiet and sys.stderr.isatty()
+    progress = (lambda msg: _err(f"· {msg}")) if interactive else None
+    fetch_progress = RichFetchProgress() if interactive else None
     try:
-        report = run_build(tuple(inputs), options, progress=progress, jobs=jobs, fetch_progress=fetch_progress)
+        report = build_all([(spec.inputs, _with_resources(spec.options, resources)) for spec in specs],
+                           progress=progress, jobs=jobs, fetch_progress=fetch_progress)
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
@@ -166,8 +196,6 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, c
     if not quiet:
         for path in report.outputs:
             click.echo(str(path))
-        if report.images is not None and report.images.seen:
-            _err(report.images.summary())
         summary = f"{report.posts} post(s), {len(report.outputs)} file(s) written"
         if report.failures:
             summary += f", {len(report.failures)} failure(s)"
@@ -176,6 +204,8 @@ def build(inputs, output_dir, formats, per_post, title, authors, lang, drafts, c
         if warnings:
             summary += f", {len(warnings)} warning(s)"
         _err(summary)
+        if report.images.seen:
+            _err(report.images.summary())
     if report.failures or (strict and warnings):
         sys.exit(1)
 

@@ -53,9 +53,22 @@ def counts(text: str) -> dict[str, int]:
             "latin": len(_LATIN_RE.findall(text)), "simp": simp, "trad": trad}
 
 
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_PERSIAN_RE = re.compile("[پچژگیک]")
+_HEBREW_RE = re.compile("[\u0590-\u05ff]")
+
+
 def detect(text: str) -> str:
-    """A BCP 47 tag for ``text`` ('zh-Hans', 'zh-Hant', 'ja', 'ko', 'en') or '' when unsure."""
+    """A BCP 47 tag for ``text`` ('zh-Hans', 'zh-Hant', 'ja', 'ko', 'en', 'ar', 'fa', 'he') or
+    '' when unsure."""
     c = counts(text)
+    letters = c["han"] + c["kana"] + c["hangul"] + c["latin"]
+    arabic = len(_ARABIC_RE.findall(text))
+    if arabic > letters and arabic >= 4:
+        return "fa" if _PERSIAN_RE.search(text) else "ar"
+    hebrew = len(_HEBREW_RE.findall(text))
+    if hebrew > letters and hebrew >= 4:
+        return "he"
     cjk = c["han"] + c["kana"] + c["hangul"]
     # Latin letters are counted per five (about one word per CJK character).
     if c["latin"] / 5 > 4 * cjk and c["latin"] >= 20:

@@ -65,3 +65,11 @@ def is_cjk_tag(tag: str) -> bool:
 def is_chinese(tag: str) -> bool:
     """True for any Chinese tag."""
     return family(tag) in ("zh-Hans", "zh-Hant", "zh-HK")
+
+
+_RTL = frozenset({"ar", "fa", "he", "iw", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
+
+def is_rtl(tag: str) -> bool:
+    """True for languages written right to left (Arabic, Persian, Hebrew, Urdu...)."""
+    return canonical(tag).split("-")[0] in _RTL

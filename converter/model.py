@@ -31,7 +31,7 @@ __all__ = [
     "Image", "LineBreak", "Note", "Span", "Ruby", "Inline", "Paragraph", "Heading", "BlockQuote",
     "BulletList", "OrderedList", "CodeBlock", "Figure", "TableCell", "TableRow", "Table",
     "ThematicBreak", "Embed", "Div", "Block", "Meta", "Document", "BookMeta", "Part", "Book",
-    "to_json", "from_json", "to_data", "from_data",
+    "to_json", "from_json", "to_data", "from_data", "CHAPTER_SCHEME", "chapter_link", "chapter_target",
 ]
 
 _FROZEN = dict(frozen=True, slots=True)
@@ -103,7 +103,12 @@ class Code:
 
 @dataclass(**_FROZEN)
 class Link:
-    """A hyperlink; ``url`` is absolute where the reader could make it so, or ``#id``."""
+    """A hyperlink; ``url`` is absolute where the reader could make it so, or ``#id``.
+
+    In an assembled book, a link to another chapter of the same book is
+    ``chapter:<n>`` or ``chapter:<n>#<id>`` (see :data:`CHAPTER_SCHEME`); each writer turns
+    it into its own kind of internal link.
+    """
 
     content: tuple[Inline, ...]
     url: str
@@ -146,6 +151,23 @@ class Ruby:
 
     base: tuple[Inline, ...]
     text: str
+
+
+# Readers never produce this scheme (they keep only web and mail URLs), so it cannot clash.
+CHAPTER_SCHEME = "chapter:"
+
+
+def chapter_link(number: int, fragment: str = "") -> str:
+    """The URL of a link to chapter ``number`` (1-based, in reading order) of the book."""
+    return f"{CHAPTER_SCHEME}{number}" + (f"#{fragment}" if fragment else "")
+
+
+def chapter_target(url: str) -> tuple[int, str] | None:
+    """``(number, fragment)`` of a chapter link, or None for any other URL."""
+    if not url.startswith(CHAPTER_SCHEME):
+        return None
+    number, _, fragment = url[len(CHAPTER_SCHEME):].partition("#")
+    return (int(number), fragment) if number.isdigit() else None
 
 
 Inline = Union[Text, Emph, Strong, Strike, Superscript, Subscript, Code, Link, Image, LineBreak,
@@ -299,7 +321,14 @@ class Document:
 
 @dataclass(**_FROZEN)
 class BookMeta:
-    """Metadata of an assembled book."""
+    """Metadata of an assembled book.
+
+    ``date``: publication date (the newest post's day); ``coverage``: the dates the posts
+    span as an ISO interval (``2019-01-03/2019-12-30``, or one date). ``series`` and
+    ``volume``: the collection a split book belongs to and its label in it (``2019``,
+    ``3``); ``series_index`` its 1-based position. ``cover``: resource id of the cover image
+    (empty: no cover).
+    """
 
     title: str
     authors: tuple[str, ...] = ()
@@ -313,6 +342,11 @@ class BookMeta:
     source: str = ""
     identifier: str = ""
     modified: str = ""
+    coverage: str = ""
+    series: str = ""
+    volume: str = ""
+    series_index: int = 0
+    cover: str = ""
 
 
 @dataclass(**_FROZEN)

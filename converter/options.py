@@ -12,6 +12,12 @@ from . import __version__
 from .errors import UsageError
 
 FORMATS_DEFAULT = ("pdf", "epub", "docx")
+GROUPS = ("none", "year", "month", "category", "tag", "author")
+ORDERS = ("date", "-date", "title", "input")
+# Split by a key (one book per year...), or into volumes of at most N posts / N bytes of text.
+SPLIT_KEYS = ("none", "year", "month", "category", "tag", "author")
+PAGE_SIZES = ("A4", "A5", "B5", "Letter", "6x9in")
+STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,29 +132,87 @@ class ResourceOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Filters:
+    """Which posts go into a book; an empty field does not filter.
+
+    ``since``/``until``: ISO dates, inclusive (undated posts are left out when either is set).
+    ``tags``/``categories``: a post needs at least one of them. ``langs``: BCP 47 ranges
+    (``zh`` matches ``zh-Hans`` and ``zh-Hant``; RFC 4647 basic filtering).
+    """
+
+    since: str = ""
+    until: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """How posts are divided into books (volumes).
+
+    ``by``: one of :data:`SPLIT_KEYS` (a book per year, month, category...), or ``count``
+    (at most ``limit`` posts per volume) or ``size`` (at most ``limit`` bytes of UTF-8 text
+    per volume; images are not counted).
+    """
+
+    by: str = "none"
+    limit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class BookOptions:
-    """How posts become books: one book for all posts, or one per post."""
+    """How posts become books.
+
+    ``group``: parts by :data:`GROUPS`; ``order``: chapter order (:data:`ORDERS`; ``input`` is
+    the order the inputs were given in). ``cover``: ``auto`` (generated for books of several
+    posts), ``generate``, ``none``, or the path of an image. ``per_post``: one book per post.
+    """
 
     title: str = ""
+    subtitle: str = ""
     authors: tuple[str, ...] = ()
     lang: str = ""
+    publisher: str = ""
+    rights: str = ""
+    description: str = ""
     per_post: bool = False
+    group: str = "none"
+    order: str = "date"
+    split: Split = Split()
+    filters: Filters = Filters()
+    cover: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
 class WriteOptions:
     """What the writers produce.
 
-    ``theme``: folder holding ``print.css``, ``epub.css`` and ``reference.docx``.
+    ``theme``: folder holding ``common.css``, ``print.css``, ``epub.css``, ``reference.docx``
+    and optionally ``theme.toml`` (files it lacks come from the default theme).
+    ``page_size``: one of :data:`PAGE_SIZES` (PDF). ``print_mode``: PDF for printing: binding
+    margins, chapters on right-hand pages, link URLs as footnotes. ``embed_fonts``: EPUB
+    font subsets (None: for books in Chinese, Japanese or Korean). ``vertical``: EPUB in
+    vertical writing with a right-to-left spine (Traditional Chinese and Japanese books).
+    ``cache_dir``: where font subsets are kept between builds (None: not kept).
     """
 
-    theme: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent / "styles" / "default")
+    theme: Path = field(default_factory=lambda: STYLES_DIR / "default")
+    page_size: str = "A5"
+    print_mode: bool = False
+    embed_fonts: bool | None = None
+    vertical: bool = False
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """Everything a build needs. ``skip_transforms``: output typography steps switched off
-    (names of ``converter.transforms.OUTPUT_STEPS``, e.g. 'cjk-spacing')."""
+    """Everything a build needs.
+
+    ``output_name``: file name (without extension) of the book; ``{title}`` and ``{volume}``
+    are replaced; empty means the book's title. ``skip_transforms``: output typography steps
+    switched off (names of ``converter.transforms.OUTPUT_STEPS``, e.g. 'cjk-spacing').
+    """
 
     output_dir: Path = Path("output")
     formats: tuple[str, ...] = FORMATS_DEFAULT
@@ -158,3 +222,4 @@ class BuildOptions:
     write: WriteOptions = WriteOptions()
     strict: bool = False
     skip_transforms: frozenset[str] = frozenset()
+    output_name: str = ""

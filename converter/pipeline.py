@@ -1,5 +1,9 @@
 """The pipeline: paths → sources → readers → transforms → assembly → resources → writers.
 
+``build_all`` builds the books of a configuration (each an (inputs, options) pair); inputs
+that several books share are read once. After assembly each book gets its images resolved
+and its cover (generated, or a given image), then every format is written.
+
 Reading is a pure function of a post file and the options, so posts are read in parallel
 worker processes. One failing post is reported and skipped; one failing output is reported
 and the other outputs are still written. Every output file is written to a temporary file
@@ -10,25 +14,29 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .assemble import assemble
+from .cover import render_cover
 from .diagnostics import Diagnostics
 from .errors import ConverterError, SourceError
 from .filenames import safe_stem, unique_stem
 from .model import Book, Document
 from .options import BuildOptions, ReadOptions
 from .readers import read_post
-from .resources import FetchProgress, ResolveStats, Resolver, image_requests, resolve_images
-from .sources import Discovered, discover, load_post
 from .coverage import describe, missing_glyphs
+from .resources import FetchProgress, ResolveStats, Resolver, Unavailable, image_requests, resolve_images
+from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
 from .writers import WriteContext, get_writer
+from .writers.theme import settings as theme_settings
 
 PARALLEL_THRESHOLD = 12
 CACHE_FOLDER = ".converter-cache"
@@ -105,7 +113,7 @@ class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     posts: int = 0
     drafts_skipped: int = 0
-    images: ResolveStats | None = None
+    images: ResolveStats = field(default_factory=ResolveStats)
 
     @property
     def ok(self) -> bool:
@@ -152,21 +160,52 @@ def cache_dir(options: BuildOptions) -> Path:
     return options.resources.cache_dir or options.output_dir.resolve().parent / CACHE_FOLDER
 
 
-def build(inputs: tuple[str, ...], options: BuildOptions,
-          progress: Callable[[str], None] | None = None, jobs: int = 0,
-          fetch_progress: FetchProgress | None = None) -> BuildReport:
-    """Build books from ``inputs`` into ``options.output_dir``.
+def _with_cover(book: Book, options: BuildOptions, resolver: Resolver, work: Path, diag: Diagnostics) -> Book:
+    """``book`` with its cover image as a resource: generated, or the image the options
+    name (read through a resolver confined to that image's folder)."""
+    choice = options.book.cover
+    # "auto": a cover for a book of several posts, and for every volume of a series alike.
+    if choice == "none" or (choice == "auto" and len(book.chapters) < 2 and not book.meta.series):
+        return book
+    if choice in ("auto", "generate"):
+        theme = theme_settings(options.write.theme)
+        png = render_cover(book.meta, background=theme.cover.background, foreground=theme.cover.foreground,
+                           accent=theme.cover.accent, style=theme.fonts, diag=diag)
+        path = work / "covers" / f"cover-{hashlib.sha256(png).hexdigest()[:16]}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+    else:
+        path = Path(choice).resolve()
+    try:
+        with Resolver((path.parent,), work / "cover-data") as cover_resolver:
+            resource = cover_resolver.resolve(quote(path.name), path)
+    except Unavailable as exc:
+        diag.warn("cover-unavailable", f"{path}: {exc}; the book has no cover")
+        return book
+    resolver.store.add(resource)
+    return dataclasses.replace(book, meta=dataclasses.replace(book.meta, cover=resource.id))
 
-    All images of all books are resolved (downloaded in parallel) before the first output
-    is written; each writer sees the resources as variants made for its format."""
-    report = BuildReport()
-    say = progress or (lambda _msg: None)
+
+def _stem(book: Book, template: str) -> str:
+    """The output file name (no extension) from the ``output_name`` template."""
+    if not template:
+        return safe_stem(book.meta.title)
+    name = template.replace("{title}", book.meta.title).replace("{volume}", book.meta.volume)
+    if book.meta.volume and "{volume}" not in template and "{title}" not in template:
+        name = f"{name} · {book.meta.volume}"
+    return safe_stem(name)
+
+
+def _read(inputs: tuple[str, ...], options: ReadOptions, report: BuildReport, jobs: int,
+          say: Callable[[str], None]) -> tuple[list[Document], list[Path]]:
+    """The documents of ``inputs`` and the roots they were found under; failures, drafts
+    and warnings go to ``report``."""
     found, errors = discover(inputs)
     report.failures.extend(errors)
     say(f"reading {len(found)} post(s)")
     docs: list[Document] = []
-    roots = list(options.resources.roots)
-    for result in read_all(found, options.read, jobs):
+    roots: list[Path] = []
+    for result in read_all(found, options, jobs):
         report.diagnostics.extend(result.diagnostics)
         if result.error is not None:
             report.failures.append(result.error)
@@ -175,37 +214,75 @@ def build(inputs: tuple[str, ...], options: BuildOptions,
         else:
             docs.append(result.doc)
             roots.append(result.root)
-    report.posts = len(docs)
-    check_coverage(docs, report.diagnostics)
-    if not docs:
-        if not report.failures:
-            report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
-        return report
+    report.posts += len(docs)
+    return docs, roots
 
-    books = assemble(docs, options.book, _default_title(inputs))
-    taken: set[str] = set()
-    with Resolver(tuple(roots), cache_dir(options), options.resources, targets=options.formats,
-                  progress=fetch_progress) as resolver:
-        report.images = resolver.stats
-        say("resolving images")
-        resolver.prefetch(image_requests(doc for book in books for doc in book.chapters))
-        for book in books:
-            book = _resolve_book(book, resolver, report.diagnostics)
-            stem = unique_stem(safe_stem(book.meta.title), taken)
-            for fmt in options.formats:
-                ctx = WriteContext(resolver.store.view(fmt), options.write, report.diagnostics)
-                writer = get_writer(fmt)
-                target = options.output_dir / f"{stem}{writer.EXTENSION}"
-                say(f"writing {target}")
-                steps = tuple(n for n in writer.TRANSFORMS if n not in options.skip_transforms)
-                try:
-                    with atomic_target(target) as tmp:
-                        writer.write(for_output(book, steps, options.read, report.diagnostics), tmp, ctx)
-                except ConverterError as exc:
-                    report.failures.append(exc)
-                    continue
-                report.outputs.append(target)
+
+def build(inputs: tuple[str, ...], options: BuildOptions,
+          progress: Callable[[str], None] | None = None, jobs: int = 0,
+          fetch_progress: FetchProgress | None = None) -> BuildReport:
+    """Build books from ``inputs`` into ``options.output_dir``."""
+    return build_all([(inputs, options)], progress=progress, jobs=jobs, fetch_progress=fetch_progress)
+
+
+def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
+              progress: Callable[[str], None] | None = None, jobs: int = 0,
+              fetch_progress: FetchProgress | None = None) -> BuildReport:
+    """Build every (inputs, options) pair; inputs shared by several books are read once.
+
+    All images of a spec's books are resolved (downloaded in parallel) before its first
+    output is written; each writer sees the resources as variants made for its format."""
+    report = BuildReport()
+    say = progress or (lambda _msg: None)
+    read: dict[tuple, tuple[list[Document], list[Path]]] = {}
+    taken: dict[Path, set[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="converter-") as work_name:
+        work = Path(work_name)
+        for inputs, options in specs:
+            key = (inputs, options.read)
+            if key not in read:
+                read[key] = _read(inputs, options.read, report, jobs, say)
+                check_coverage(read[key][0], report.diagnostics)
+            docs, roots = read[key]
+            if not docs:
+                if not report.failures:
+                    report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
+                continue
+            books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
+            if not books:
+                report.failures.append(ConverterError("no posts pass the book's filters", hint=", ".join(inputs)))
+                continue
+            with Resolver(tuple(roots), cache_dir(options), options.resources, targets=options.formats,
+                          progress=fetch_progress, stats=report.images) as resolver:
+                say("resolving images")
+                resolver.prefetch(image_requests(doc for book in books for doc in book.chapters))
+                for book in books:
+                    book = _with_cover(_resolve_book(book, resolver, report.diagnostics), options, resolver, work,
+                                       report.diagnostics)
+                    stem = unique_stem(_stem(book, options.output_name), taken.setdefault(options.output_dir, set()))
+                    _write_book(book, stem, options, resolver, report, say)
     return report
+
+
+def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver, report: BuildReport,
+                say: Callable[[str], None]) -> None:
+    """Every format of ``book``: each writer with the image variants of its format and the
+    typography steps it asks for."""
+    for fmt in options.formats:
+        writer = get_writer(fmt)
+        target = options.output_dir / f"{stem}{writer.EXTENSION}"
+        write = options.write if options.write.cache_dir else dataclasses.replace(
+            options.write, cache_dir=cache_dir(options) / "fonts")
+        ctx = WriteContext(resolver.store.view(fmt), write, report.diagnostics)
+        steps = tuple(n for n in writer.TRANSFORMS if n not in options.skip_transforms)
+        say(f"writing {target}")
+        try:
+            with atomic_target(target) as tmp:
+                writer.write(for_output(book, steps, options.read, report.diagnostics), tmp, ctx)
+        except ConverterError as exc:
+            report.failures.append(exc)
+            continue
+        report.outputs.append(target)
 
 
 def inspect_documents(paths: tuple[str, ...], options: ReadOptions) -> Iterator[ReadResult]:

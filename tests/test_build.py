@@ -52,7 +52,8 @@ def test_epub_is_valid_and_complete(built):
             langs.add(root.get("{http://www.w3.org/XML/1998/namespace}lang"))
             assert root.find(".//{http://www.w3.org/1999/xhtml}link").get("href") == "../styles/book.css"
         assert {"zh-Hans", "zh-Hant", "ja", "ko", "en"} <= langs
-        images = [n for n in names if n.startswith("EPUB/images/")]
+        cover = opf.find("opf:manifest/opf:item[@properties='cover-image']", namespaces=OPF_NS).get("href")
+        images = [n for n in names if n.startswith("EPUB/images/") and n != "EPUB/" + cover]
         assert len(images) == 1 and z.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
         text = "".join(z.read(n).decode() for n in chapters)
         assert SEED_SENTENCE in text

@@ -108,7 +108,7 @@ def built(server, tmp_path_factory):
     posts = _write_posts(server, root)
     out = root / "out"
     start = time.monotonic()
-    proc = run_converter("build", str(posts), "-o", str(out), "-f", "pdf,epub,docx", "--title", "图片",
+    proc = run_converter("build", str(posts), "-o", str(out), "-f", "pdf,epub,docx", "--title", "图片", "--cover", "none",
                          "--cache-dir", str(root / "cache"), "--allow-host", f"127.0.0.1:{server.port}",
                          "--fetch-timeout", str(FETCH_TIMEOUT))
     elapsed = time.monotonic() - start

@@ -113,7 +113,7 @@ class Resolver:
 
     def __init__(self, roots: tuple[Path, ...], work_dir: Path, options: ResourceOptions = ResourceOptions(), *,
                  targets: tuple[str, ...] = (), progress: FetchProgress | None = None,
-                 fetcher: Fetcher | None = None) -> None:
+                 fetcher: Fetcher | None = None, stats: ResolveStats | None = None) -> None:
         self.options = options
         self.local = LocalFiles((*options.roots, *roots), options.site_roots)
         self.cache = Cache(options.cache_dir or work_dir, options.failure_ttl)
@@ -121,7 +121,7 @@ class Resolver:
         self.targets = tuple(t for t in dict.fromkeys(targets) if t in TARGETS)
         self.progress = progress
         self.fetcher = fetcher or Fetcher(options.fetch)
-        self.stats = ResolveStats()
+        self.stats = stats if stats is not None else ResolveStats()  # shared by a build's resolvers
         self._memo: OnceMap = OnceMap()
         self._problems: dict[str, dict[str, str]] = {}
         self._hosts_recorded: set[str] = set()

@@ -5,7 +5,9 @@ The document's tag comes from its front matter, else from detection (``langdetec
 the book's language. Inside a CJK document, a whole paragraph in another language (an English
 quote, a Japanese passage in a Chinese post) becomes a ``Div`` with its tag; inline, a run of
 three or more Latin words becomes an English ``Span`` and a run of kana a Japanese one.
-Inside a Latin-script document, a paragraph in Chinese, Japanese or Korean gets its tag.
+Inside a Latin-script document, a paragraph in Chinese, Japanese or Korean gets its tag; in
+any document, a paragraph in a right-to-left script (Arabic, Persian, Hebrew) gets its tag,
+and with it ``dir="rtl"`` in the outputs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import dataclasses
 import re
 
 from ..langdetect import detect
-from ..langtag import family
+from ..langtag import family, is_rtl
 from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span
 from .textruns import map_inline_runs, wrap_matches
 from .walk import block_texts, inline_text
@@ -36,14 +38,14 @@ def tag_document(doc, ctx) -> Document:
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, lang=lang))
 
 
-def _paragraph_lang(block: Paragraph, doc_family: str) -> str:
+def _paragraph_lang(block: Paragraph, doc_family: str, doc_lang: str) -> str:
     text = inline_text(block.content)
     if len(text.strip()) < _MIN_PARAGRAPH:
         return ""
     lang = detect(text)
-    if not lang or family(lang) == doc_family:
+    if not lang or family(lang) == doc_family and (doc_family or is_rtl(lang) == is_rtl(doc_lang)):
         return ""
-    if not family(lang) and not doc_family:
+    if not family(lang) and not doc_family and not is_rtl(lang):
         return ""  # Latin in Latin: not this transform's business
     if family(lang) in ("zh-Hans", "zh-Hant") and doc_family in ("zh-Hans", "zh-Hant", "zh-HK"):
         return ""  # a Traditional quotation in a Simplified post reads with the post's font
@@ -61,7 +63,7 @@ def tag_runs(doc, ctx) -> Document:
     changed = False
     for block in doc.blocks:
         target = block.blocks[0] if isinstance(block, BlockQuote) and len(block.blocks) == 1 else block
-        lang = _paragraph_lang(target, doc_family) if isinstance(target, Paragraph) else ""
+        lang = _paragraph_lang(target, doc_family, doc.meta.lang) if isinstance(target, Paragraph) else ""
         if lang:
             block = BlockQuote((Div((target,), Attrs(lang=lang)),)) if target is not block else Div((block,), Attrs(lang=lang))
             changed = True

@@ -14,6 +14,12 @@ from ..model import Div, Document, Heading, Link, Span
 from .walk import iter_tree, map_tree
 
 
+def collect_ids(doc: Document) -> set[str]:
+    """The ids of the headings, spans and divs of ``doc``."""
+    return {node.attrs.id for node in iter_tree(doc.blocks)
+            if isinstance(node, (Heading, Span, Div)) and node.attrs.id}
+
+
 def _unnest(node):
     """Replace links inside ``node``'s content by their text."""
     def strip(n):

@@ -1,5 +1,7 @@
 """DOCX writer: model → pandoc JSON AST → pandoc's docx writer, with a reference document
-patched for the book's language (see ``docx_reference``)."""
+patched for the book's language (see ``docx_reference``); front matter, contents field and
+document properties from ``docx_front``; CJK fixes and a deterministic package from
+``docx_fixup``."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ import pypandoc
 from ..errors import RenderError
 from ..langtag import family
 from ..model import Book
+from .docx_front import core_properties, front_matter
 from .docx_fixup import fix_docx
 from .docx_reference import patched_reference
 from .logcapture import capture_logs
 from .pandoc_ast import book_to_pandoc
-from .theme import reference_docx
+from .theme import reference_docx, settings
+from .ziputil import zip_time
 
 EXTENSION = ".docx"
 # Word spaces CJK and Latin itself (autoSpaceDE/DN) and breaks Korean by words.
@@ -39,16 +43,19 @@ def pandoc_lang(lang: str) -> str:
 def write(book: Book, target: Path, ctx) -> None:
     """Render ``book`` to the DOCX file ``target``."""
     lang = book.meta.lang
-    ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang))
+    style = settings(ctx.options.theme).fonts
+    ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang),
+                         front=front_matter(book, ctx.resources))
     with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
         reference = Path(tmp) / "reference.docx"
-        reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang))
+        reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang, style))
         try:
             with capture_logs("pypandoc", ctx.diag, "docx-engine"):
                 pypandoc.convert_text(
                     json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
-                    extra_args=["--reference-doc", str(reference), "--toc", "--toc-depth=2"],
+                    extra_args=["--reference-doc", str(reference)],
                 )
         except (RuntimeError, OSError) as exc:
             raise RenderError(f"pandoc failed: {exc}", path=target) from exc
-    fix_docx(target, lang)
+    fix_docx(target, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
+             core=core_properties(book.meta))

@@ -4,13 +4,12 @@ pandoc puts a span's or div's language in ``w:lang/@w:val``, the Latin slot, whe
 ignores it for CJK text, and names no East Asian font for it (CJK.md rules 1 and 15). Here a
 CJK tag moves to ``@w:eastAsia`` in Word's spelling (zh-CN, zh-TW, ja-JP, ko-KR) and the run
 gets the East Asian font of that language; the document defaults are reset to the book's
-language, which pandoc overwrites with its own spelling of the tag.
+language, which pandoc overwrites with its own spelling of the tag. Pictures lose the local
+path pandoc records in them, and the package is rewritten with a fixed timestamp.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -18,10 +17,11 @@ from lxml import etree
 from ..fonts import stack_for
 from ..langtag import family
 from .docx_reference import WQ, ensure_child
+from .ziputil import ZIP_EPOCH, rewrite_zip
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_PIC_NAME = "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"
 
 
 def _is_heading(run) -> bool:
@@ -34,7 +34,7 @@ def _is_heading(run) -> bool:
     return style is not None and style.get(WQ + "val", "").startswith(("Heading", "Title", "Subtitle"))
 
 
-def _fix_runs(xml: bytes) -> bytes:
+def _fix_runs(xml: bytes, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     changed = False
     for lang in root.iter(WQ + "lang"):
@@ -47,7 +47,8 @@ def _fix_runs(xml: bytes) -> bytes:
         lang.set(WQ + "eastAsia", stack.docx_lang)
         rpr = lang.getparent()
         run = rpr.getparent() if rpr is not None else None
-        face = stack.docx_sans if run is not None and _is_heading(run) else stack.docx
+        sans = style == "sans" or (run is not None and _is_heading(run))
+        face = stack.docx_sans if sans else stack.docx
         fonts = rpr.find(WQ + "rFonts")
         if fonts is None:
             fonts = etree.Element(WQ + "rFonts")
@@ -55,6 +56,11 @@ def _fix_runs(xml: bytes) -> bytes:
         fonts.set(WQ + "eastAsia", face)
         fonts.attrib.pop(WQ + "eastAsiaTheme", None)
         changed = True
+    # pandoc describes each picture by the path it was read from: a temporary folder of
+    # this build, which nobody should see and which makes every build differ.
+    for picture in root.iter(_PIC_NAME):
+        if picture.attrib.pop("descr", None) is not None:
+            changed = True
     if not changed:
         return xml
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -72,19 +78,18 @@ def _fix_styles(xml: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def fix_docx(path: Path, lang: str) -> None:
-    """Rewrite the DOCX at ``path`` in place (entries in the same order, fixed timestamps)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename in _PARTS:
-                data = _fix_runs(data)
-            elif info.filename == "word/styles.xml":
-                data = _fix_styles(data, lang)
-            entry = zipfile.ZipInfo(info.filename, _FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    path.write_bytes(out.getvalue())
+def fix_docx(path: Path, lang: str, *, style: str = "serif", date_time: tuple[int, ...] = ZIP_EPOCH,
+             core: bytes | None = None) -> None:
+    """Rewrite the DOCX at ``path`` in place (entries in the same order, fixed timestamps);
+    ``style`` is the theme's face of running text; ``core`` replaces pandoc's core
+    properties (``docProps/core.xml``)."""
+    def change(name: str, data: bytes) -> bytes:
+        if name in _PARTS:
+            return _fix_runs(data, style)
+        if name == "word/styles.xml":
+            return _fix_styles(data, lang)
+        if name == "docProps/core.xml" and core is not None:
+            return core
+        return data
 
+    rewrite_zip(path, date_time, change)

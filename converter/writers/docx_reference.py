@@ -10,14 +10,13 @@ characters (``firstLineChars``) for Chinese and Japanese.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from ..fonts import LATIN, stack_for
 from ..langtag import family
+from .ziputil import rezipped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -29,7 +28,6 @@ _BODY_STYLES = ("BodyText", "FirstParagraph")
 _FIRST_LINE_CHARS = {"zh-Hans": 200, "zh-Hant": 200, "zh-HK": 200, "ja": 100}
 _THEME_SCRIPT = {"zh-Hans": "Hans", "zh-Hant": "Hant", "zh-HK": "Hant", "ja": "Jpan", "ko": "Hang"}
 _CHARSET = {"zh-Hans": "86", "zh-Hant": "88", "zh-HK": "88", "ja": "80", "ko": "81"}
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def ensure_child(parent, tag: str, **attrs: str):
@@ -48,17 +46,18 @@ def _set_fonts(rfonts, latin: str, east_asia: str) -> None:
         rfonts.set(WQ + key, value)
 
 
-def _patch_styles(xml: bytes, lang: str) -> bytes:
+def _patch_styles(xml: bytes, lang: str, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     fam = family(lang)
     stack = stack_for(lang)
-    east = stack.docx if fam else stack_for("zh-Hans").docx
     east_sans = stack.docx_sans if fam else stack_for("zh-Hans").docx_sans
+    east = east_sans if style == "sans" else stack.docx if fam else stack_for("zh-Hans").docx
+    latin = LATIN.docx_sans if style == "sans" else LATIN.docx
     east_lang = stack.docx_lang if fam else "zh-CN"
     latin_lang = lang if lang and not fam else "en-US"
 
     rpr = root.find(f"{WQ}docDefaults/{WQ}rPrDefault/{WQ}rPr")
-    _set_fonts(ensure_child(rpr, "rFonts"), LATIN.docx, east)
+    _set_fonts(ensure_child(rpr, "rFonts"), latin, east)
     ensure_child(rpr, "lang", val=latin_lang, eastAsia=east_lang)
     # Styles that used the theme's (empty) East Asian font: headings and titles get the sans
     # face, everything else the text face.
@@ -71,7 +70,7 @@ def _patch_styles(xml: bytes, lang: str) -> bytes:
         if heading:
             _set_fonts(rfonts, LATIN.docx_sans, east_sans)
         elif any(k.endswith("Theme") or k.endswith("theme") for k in rfonts.attrib):
-            _set_fonts(rfonts, LATIN.docx, east)
+            _set_fonts(rfonts, latin, east)
     for style in root.iter(WQ + "style"):
         if style.get(WQ + "styleId") not in _BODY_STYLES:
             continue
@@ -86,7 +85,7 @@ def _patch_styles(xml: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _patch_settings(xml: bytes, lang: str) -> bytes:
+def _patch_settings(xml: bytes, lang: str, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     fam = family(lang)
     east_lang = stack_for(lang).docx_lang if fam else "zh-CN"
@@ -97,11 +96,12 @@ def _patch_settings(xml: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _patch_theme(xml: bytes, lang: str) -> bytes:
+def _patch_theme(xml: bytes, lang: str, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     fam = family(lang) or "zh-Hans"
     stack = stack_for(fam)
-    for kind, face in (("majorFont", stack.docx_sans), ("minorFont", stack.docx)):
+    body_face = stack.docx_sans if style == "sans" else stack.docx
+    for kind, face in (("majorFont", stack.docx_sans), ("minorFont", body_face)):
         for font in root.iter(f"{{{A}}}{kind}"):
             ea = font.find(f"{{{A}}}ea")
             if ea is not None:
@@ -112,7 +112,7 @@ def _patch_theme(xml: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _patch_font_table(xml: bytes, lang: str) -> bytes:
+def _patch_font_table(xml: bytes, lang: str, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     fam = family(lang) or "zh-Hans"
     stack = stack_for(fam)
@@ -137,16 +137,11 @@ _PATCHES = {
 }
 
 
-def patched_reference(base: Path, lang: str) -> bytes:
-    """The bytes of ``base`` with its styles set up for ``lang``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            patch = _PATCHES.get(info.filename)
-            if patch is not None:
-                data = patch(data, lang)
-            entry = zipfile.ZipInfo(info.filename, _FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, data)
-    return out.getvalue()
+def patched_reference(base: Path, lang: str, style: str = "serif") -> bytes:
+    """The bytes of ``base`` with its styles set up for ``lang``; ``style`` is the face of
+    running text ('serif' or 'sans')."""
+    def change(name: str, data: bytes) -> bytes:
+        patch = _PATCHES.get(name)
+        return patch(data, lang, style) if patch is not None else data
+
+    return rezipped(base, change=change)

@@ -1,8 +1,11 @@
-"""EPUB 3 writer: one XHTML file per chapter, nav document and NCX, linked stylesheet.
+"""EPUB 3 writer: cover, title page, contents, one XHTML file per part page and chapter,
+nav document (nested by part, with landmarks) and NCX, linked stylesheet.
 
-ebooklib assembles the package; the chapter documents are complete XHTML made here (ebooklib
+ebooklib assembles the package; the content documents are complete XHTML made here (ebooklib
 would re-parse them with an HTML4 parser and drop attributes on ``<html>``), checked for
-well-formedness before they are added.
+well-formedness before they are added. ebooklib stamps ZIP entries with the current time, so
+the package is rewritten with a timestamp derived from the content: the same posts give a
+byte-identical file.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from ebooklib import epub
 from lxml import etree
 
 from ..errors import RenderError
-from ..model import Book
+from ..labels import label
+from ..model import Book, BookMeta
 from ..resources import Resource
-from .frontmatter_html import title_page
-from .html import HtmlRenderer, esc, xhtml_document
+from .frontmatter_html import cover_page, title_page
+from .html import HtmlRenderer, part_section, xhtml_document
 from .theme import stylesheet
+from .ziputil import rewrite_zip, zip_time
 
 EXTENSION = ".epub"
 # Reading systems do neither halt nor keep-all reliably; the quarter-em space they show.
@@ -38,6 +43,11 @@ def image_name(resource: Resource) -> str:
     return f"images/{resource.id}"
 
 
+def chapter_file(number: int) -> str:
+    """The file of chapter ``number`` (1-based)."""
+    return f"text/chapter-{number:04d}.xhtml"
+
+
 def _page(uid: str, file_name: str, title: str, lang: str, xhtml: str) -> _Page:
     data = xhtml.encode("utf-8")
     try:
@@ -49,17 +59,42 @@ def _page(uid: str, file_name: str, title: str, lang: str, xhtml: str) -> _Page:
     return page
 
 
-def _mtime(book: Book) -> dt.datetime:
+def _mtime(meta: BookMeta) -> dt.datetime:
     """The modification time recorded in the package: derived from the content (the newest
     post date), so the same posts give the same file."""
-    for value in (book.meta.modified, book.meta.date):
-        try:
-            parsed = dt.datetime.fromisoformat(value[:19]) if value else None
-        except ValueError:
-            parsed = None
-        if parsed:
-            return parsed
-    return dt.datetime(2000, 1, 1)
+    return dt.datetime(*zip_time(meta.modified or meta.date))
+
+
+def _metadata(out: epub.EpubBook, meta: BookMeta, lang: str) -> None:
+    out.set_identifier(meta.identifier or "urn:uuid:00000000-0000-0000-0000-000000000000")
+    out.set_title(meta.title)
+    out.set_language(lang)
+    if meta.subtitle:
+        out.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        out.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    for index, author in enumerate(meta.authors):
+        out.add_author(author, uid=f"creator-{index + 1}")
+    for name, value in (("date", meta.date), ("publisher", meta.publisher), ("description", meta.description),
+                        ("source", meta.source), ("rights", meta.rights), ("coverage", meta.coverage)):
+        if value:
+            out.add_metadata("DC", name, value)
+    for subject in meta.subjects:
+        out.add_metadata("DC", "subject", subject)
+    if meta.series:
+        # EPUB 3 collections, and the calibre names most reading systems also understand.
+        out.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"})
+        out.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+        out.add_metadata(None, "meta", str(meta.series_index), {"refines": "#series", "property": "group-position"})
+        out.add_metadata(None, "meta", "", {"name": "calibre:series", "content": meta.series})
+        out.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(meta.series_index)})
+
+
+def _hide_landmarks(name: str, data: bytes) -> bytes:
+    """The landmarks are for reading systems; in the contents page they would be a second
+    list under the first (ebooklib cannot mark them hidden)."""
+    if name.endswith("nav.xhtml"):
+        return data.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
+    return data
 
 
 def write(book: Book, target: Path, ctx) -> None:
@@ -67,23 +102,7 @@ def write(book: Book, target: Path, ctx) -> None:
     meta = book.meta
     lang = meta.lang or "en"
     out = epub.EpubBook()
-    out.set_identifier(meta.identifier or "urn:uuid:00000000-0000-0000-0000-000000000000")
-    out.set_title(meta.title)
-    out.set_language(lang)
-    for author in meta.authors:
-        out.add_author(author)
-    if meta.date:
-        out.add_metadata("DC", "date", meta.date)
-    if meta.publisher:
-        out.add_metadata("DC", "publisher", meta.publisher)
-    if meta.description:
-        out.add_metadata("DC", "description", meta.description)
-    for subject in meta.subjects:
-        out.add_metadata("DC", "subject", subject)
-    if meta.source:
-        out.add_metadata("DC", "source", meta.source)
-    if meta.rights:
-        out.add_metadata("DC", "rights", meta.rights)
+    _metadata(out, meta, lang)
 
     css = epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
                         content=stylesheet(ctx.options.theme, "epub", lang).encode("utf-8"))
@@ -96,46 +115,70 @@ def write(book: Book, target: Path, ctx) -> None:
         used[resource.id] = resource
         return "../" + image_name(resource)
 
-    spine: list = ["nav"]
-    cover = _page("title-page", "text/title.xhtml", meta.title, lang,
-                  xhtml_document(meta.title, lang, title_page(book), stylesheets=(css_href,)))
-    out.add_item(cover)
-    spine.append(cover)
+    def page(uid: str, file_name: str, title: str, body: str, page_lang: str = lang) -> _Page:
+        item = _page(uid, file_name, title, page_lang,
+                     xhtml_document(title, page_lang, body, stylesheets=(css_href,)))
+        out.add_item(item)
+        return item
+
+    spine: list = []
+    cover = ctx.resources.get(meta.cover) if meta.cover else None
+    if cover is not None:
+        image = epub.EpubImage(uid="cover-image", file_name=image_name(cover), media_type=cover.media_type,
+                               content=cover.path.read_bytes())
+        image.properties = ["cover-image"]
+        out.add_item(image)
+        out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+        spine.append(page("cover", "text/cover.xhtml", label("cover", lang),
+                          cover_page(book, "../" + image_name(cover))))
+        out.guide.append({"type": "cover", "href": "text/cover.xhtml", "title": label("cover", lang)})
+    spine.append(page("title-page", "text/title.xhtml", meta.title, title_page(book)))
+    out.guide.append({"type": "titlepage", "href": "text/title.xhtml", "title": label("title_page", lang)})
+    nav = epub.EpubNav(title=label("contents", lang))
+    nav.add_link(href="styles/book.css", rel="stylesheet", type="text/css")
+    out.add_item(nav)
+    spine.append(nav)
+    out.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
+
+    def chapter_href(number: int, fragment: str) -> str:
+        return f"{Path(chapter_file(number)).name}#{fragment or f'chapter-{number}'}"
 
     toc: list = []
     number = 0
-    for part_index, part in enumerate(book.parts):
+    for part_index, part in enumerate(book.parts, 1):
         entries = []
+        part_file = f"text/part-{part_index:03d}.xhtml"
         if part.title:
-            part_page = _page(f"part-{part_index + 1}", f"text/part-{part_index + 1:03d}.xhtml", part.title, lang,
-                              xhtml_document(part.title, lang, f'<section class="part"><h1 class="part-title">'
-                                             f'{esc(part.title)}</h1></section>', stylesheets=(css_href,)))
-            out.add_item(part_page)
-            spine.append(part_page)
+            spine.append(page(f"part-{part_index}", part_file, part.title,
+                              part_section(part.title, f"part-{part_index}")))
         for doc in part.chapters:
             number += 1
-            renderer = HtmlRenderer(ctx.resources, image_url, notes="endnote", diag=ctx.diag)
+            renderer = HtmlRenderer(ctx.resources, image_url, notes="endnote", diag=ctx.diag,
+                                    chapter_href=chapter_href)
             body = renderer.chapter(doc, heading_level=1, section_id=f"chapter-{number}")
-            chapter_lang = doc.meta.lang or lang
-            page = _page(f"chapter-{number}", f"text/chapter-{number:04d}.xhtml", doc.meta.title, chapter_lang,
-                         xhtml_document(doc.meta.title, chapter_lang, body, stylesheets=(css_href,)))
-            out.add_item(page)
-            spine.append(page)
-            entries.append(epub.Link(page.file_name, doc.meta.title, page.id))
+            title = doc.meta.title or str(number)
+            item = page(f"chapter-{number}", chapter_file(number), title, body, doc.meta.lang or lang)
+            spine.append(item)
+            entries.append(epub.Link(item.file_name, title, item.id))
+            if number == 1:
+                out.guide.append({"type": "text", "href": item.file_name, "title": label("start", lang)})
         if part.title:
-            toc.append((epub.Section(part.title, href=f"text/part-{part_index + 1:03d}.xhtml"), entries))
+            toc.append((epub.Section(part.title, href=part_file), entries))
         else:
             toc.extend(entries)
 
     for resource in used.values():
+        if cover is not None and resource.id == cover.id:
+            continue
         out.add_item(epub.EpubImage(uid=resource.id.replace(".", "-"), file_name=image_name(resource),
                                     media_type=resource.media_type, content=resource.path.read_bytes()))
     out.toc = toc
     out.add_item(epub.EpubNcx())
-    out.add_item(epub.EpubNav())
     out.spine = spine
     try:
-        epub.write_epub(str(target), out, {"mtime": _mtime(book), "raise_exceptions": True,
-                                           "epub3_landmark": False, "epub2_guide": False})
+        epub.write_epub(str(target), out, {"mtime": _mtime(meta), "raise_exceptions": True,
+                                           "epub3_landmark": True, "landmark_title": label("contents", lang),
+                                           "epub2_guide": False, "epub3_pages": False})
+        rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
     except (OSError, ValueError) as exc:
         raise RenderError(f"EPUB writing failed: {exc}", path=target) from exc

@@ -11,17 +11,19 @@ URL, never a broken reference.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
 from ..diagnostics import Diagnostics
-from ..langtag import canonical
+from ..langtag import canonical, is_rtl
 from ..model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
-    Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak,
+    Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak, chapter_target,
 )
+from ..transforms.walk import block_texts, inline_text
 from ..resources import Resource, ResourceLookup
 
 EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content",
@@ -33,10 +35,39 @@ def esc(text: str) -> str:
     return escape(text, quote=True)
 
 
+_ESCAPED_RUN_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", re.I)
+
+
+def _bare(url: str) -> str:
+    return _SCHEME_RE.sub("", url).rstrip("/")
+
+
+def display_url(url: str) -> str:
+    """``url`` as a reader should see it printed: percent-escaped UTF-8 shown as the
+    characters it encodes (``/%E4%B8%AD`` → ``/中``); ASCII escapes such as ``%2F`` stay, so
+    the text still names the same address."""
+    def decode(match: re.Match) -> str:
+        raw = bytes.fromhex(match.group().replace("%", ""))
+        if raw.isascii():
+            return match.group()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group()
+        # Decoded ASCII inside the run (a %2F between two characters) is escaped again.
+        return "".join(c if ord(c) > 127 else f"%{ord(c):02X}" for c in text)
+
+    return _ESCAPED_RUN_RE.sub(decode, url)
+
+
 def lang_attrs(lang: str) -> str:
-    """``lang`` and ``xml:lang`` attributes (XHTML wants both) for a non-empty tag."""
+    """``lang`` and ``xml:lang`` attributes (XHTML wants both) for a non-empty tag, and
+    ``dir="rtl"`` for right-to-left languages."""
     tag = canonical(lang)
-    return f' lang="{tag}" xml:lang="{tag}"' if tag else ""
+    if not tag:
+        return ""
+    return f' lang="{tag}" xml:lang="{tag}"' + (' dir="rtl"' if is_rtl(tag) else "")
 
 
 def attrs_html(attrs: Attrs, extra_classes: tuple[str, ...] = ()) -> str:
@@ -55,7 +86,9 @@ class HtmlRenderer:
     """Renders model nodes of one chapter to XHTML.
 
     ``id_prefix`` keeps ids unique when many chapters share one HTML document (PDF).
-    ``image_url`` maps a resolved resource to the URL the medium uses.
+    ``image_url`` maps a resolved resource to the URL the medium uses; ``chapter_href``
+    maps a chapter link (number, fragment) to the medium's internal link (None: such links
+    become plain text). ``link_notes``: print the URL of an external link in a footnote.
     """
 
     resources: ResourceLookup
@@ -64,8 +97,11 @@ class HtmlRenderer:
     id_prefix: str = ""
     diag: Diagnostics | None = None
     keep_sources: bool = False  # unresolved images as <img src> of their source (inspect)
+    chapter_href: Callable[[int, str], str] | None = None
+    link_notes: bool = False
     _endnotes: list[str] = field(default_factory=list)
     _in_link: int = 0
+    _no_notes: int = 0  # inside a footnote or heading, where another footnote cannot go
 
     # ------------------------------------------------------------------ chapters
     def chapter(self, doc: Document, *, heading_level: int = 1, number: int | None = None,
@@ -81,10 +117,9 @@ class HtmlRenderer:
         if meta.authors:
             byline.append(f'<span class="author">{esc(", ".join(meta.authors))}</span>')
         if meta.source_url:
-            url = esc(meta.source_url)
-            byline.append(f'<a class="source" href="{url}">{url}</a>')
+            byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
-                 f'{lang_attrs(meta.lang)}>',
+                 f' epub:type="chapter"{lang_attrs(meta.lang)}>',
                  f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
         if byline:
             parts.append(f'<p class="byline">{" ".join(byline)}</p>')
@@ -106,7 +141,12 @@ class HtmlRenderer:
         if isinstance(b, Heading):
             level = min(b.level + offset, 6)
             hid = f' id="{esc(self.id_prefix + b.attrs.id)}"' if b.attrs.id else ""
-            return f"<h{level}{hid}{lang_attrs(b.attrs.lang)}>{self.inlines(b.content)}</h{level}>"
+            self._no_notes += 1
+            try:
+                inner = self.inlines(b.content)
+            finally:
+                self._no_notes -= 1
+            return f"<h{level}{hid}{lang_attrs(b.attrs.lang)}>{inner}</h{level}>"
         if isinstance(b, BlockQuote):
             return f"<blockquote>\n{self.blocks(b.blocks, heading_offset=offset)}\n</blockquote>"
         if isinstance(b, BulletList):
@@ -195,16 +235,7 @@ class HtmlRenderer:
         if isinstance(i, Code):
             return f"<code>{esc(i.text)}</code>"
         if isinstance(i, Link):
-            href = i.url
-            if href.startswith("#"):
-                href = "#" + self.id_prefix + href[1:]
-            title = f' title="{esc(i.title)}"' if i.title else ""
-            self._in_link += 1
-            try:
-                inner = self.inlines(i.content)
-            finally:
-                self._in_link -= 1
-            return f'<a href="{esc(href)}"{title}>{inner}</a>'
+            return self._link(i)
         if isinstance(i, Image):
             resource = self.resources.get(i.src)
             if resource is None:
@@ -219,6 +250,30 @@ class HtmlRenderer:
         if isinstance(i, Ruby):
             return f"<ruby>{self.inlines(i.base)}<rp>（</rp><rt>{esc(i.text)}</rt><rp>）</rp></ruby>"
         raise TypeError(f"unknown inline {type(i).__name__}")
+
+    def _link(self, link: Link) -> str:
+        href, cls = link.url, ""
+        target = chapter_target(href)
+        if target is not None:
+            if self.chapter_href is None:
+                return f"<span>{self.inlines(link.content)}</span>"
+            href, cls = self.chapter_href(*target), ' class="chapter-link"'
+        elif href.startswith("#"):
+            href = "#" + self.id_prefix + href[1:]
+        title = f' title="{esc(link.title)}"' if link.title else ""
+        self._in_link += 1
+        try:
+            inner = self.inlines(link.content)
+        finally:
+            self._in_link -= 1
+        out = f'<a href="{esc(href)}"{cls}{title}>{inner}</a>'
+        if self.link_notes and not cls and not href.startswith("#") and not self._no_notes:
+            shown = display_url(href.removeprefix("mailto:"))
+            text = inline_text(link.content)
+            # A link whose text is its address (with or without the scheme) says where it goes.
+            if not any(_bare(url) in text for url in (shown, href)):
+                out += f'<span class="footnote link-note">{esc(shown)}</span>'
+        return out
 
     def _img(self, image: Image, resource: Resource) -> str:
         title = f' title="{esc(image.title)}"' if image.title else ""
@@ -245,11 +300,15 @@ class HtmlRenderer:
         if self.notes == "footnote":
             # CSS "float: footnote" moves this span to the foot of the page.
             parts = []
-            for b in inner_blocks:
-                if isinstance(b, Paragraph):
-                    parts.append(self.inlines(b.content))
-                else:
-                    parts.append(f'<span class="note-block">{esc(_plain(b))}</span>')
+            self._no_notes += 1
+            try:
+                for b in inner_blocks:
+                    if isinstance(b, Paragraph):
+                        parts.append(self.inlines(b.content))
+                    else:
+                        parts.append(f'<span class="note-block">{esc(_plain(b))}</span>')
+            finally:
+                self._no_notes -= 1
             return f'<span class="footnote">{" ".join(parts)}</span>'
         number = len(self._endnotes) + 1
         nid = f"{self.id_prefix}note-{number}"
@@ -262,8 +321,6 @@ class HtmlRenderer:
 
 
 def _plain(block: Block) -> str:
-    from ..transforms.walk import block_texts
-
     return " ".join(block_texts((block,)))
 
 
@@ -283,19 +340,34 @@ def data_uri(resource: Resource) -> str:
     return f"data:{resource.media_type};base64," + base64.b64encode(resource.path.read_bytes()).decode("ascii")
 
 
-def render_book(book: Book, resources: ResourceLookup, *, notes: str,
-                image_url: Callable[[Resource], str]) -> str:
-    """The whole book as one body fragment: parts and chapters in reading order."""
+def part_section(title: str, part_id: str) -> str:
+    """A part page: the group's title alone."""
+    return (f'<section class="part" id="{esc(part_id)}" epub:type="part">'
+            f'<h1 class="part-title">{esc(title)}</h1></section>')
+
+
+def chapter_anchor(number: int, fragment: str = "") -> str:
+    """The link to chapter ``number`` (or to an id inside it) within :func:`render_book`'s
+    one-document rendering of the book."""
+    return f"#c{number}-{fragment}" if fragment else f"#chapter-{number}"
+
+
+def render_book(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
+                chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
+                diag: Diagnostics | None = None) -> str:
+    """The whole book as one body fragment: parts and chapters in reading order. Chapter
+    ``n`` is ``<section id="chapter-n">``, part ``n`` is ``id="part-n"``; ids inside a
+    chapter are prefixed ``c<n>-``."""
     out = []
     number = 0
     for part_index, part in enumerate(book.parts):
         level = 1
         if part.title:
-            out.append(f'<section class="part" id="part-{part_index + 1}"><h1 class="part-title">'
-                       f"{esc(part.title)}</h1></section>")
+            out.append(part_section(part.title, f"part-{part_index + 1}"))
             level = 2
         for doc in part.chapters:
             number += 1
-            renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-")
+            renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-", diag=diag,
+                                    chapter_href=chapter_href, link_notes=link_notes)
             out.append(renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}"))
     return "\n".join(out)

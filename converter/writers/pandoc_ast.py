@@ -14,10 +14,10 @@ from xml.sax.saxutils import escape
 from ..model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
-    Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak,
+    Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak, chapter_target,
 )
 from ..fonts import stack_for
-from ..langtag import family
+from ..langtag import family, is_rtl
 from ..resources import ResourceLookup
 from .html import EMBED_LABELS
 
@@ -32,6 +32,8 @@ def attr(id_: str = "", classes: tuple[str, ...] = (), kv: tuple[tuple[str, str]
 
 def _attr_of(a: Attrs) -> Json:
     kv = (("lang", a.lang),) if a.lang else ()
+    if a.lang and is_rtl(a.lang):
+        kv += (("dir", "rtl"),)  # pandoc's docx writer sets w:bidi/w:rtl from it
     return attr(a.id, a.classes, kv)
 
 
@@ -77,7 +79,11 @@ class PandocBuilder:
         if isinstance(i, Code):
             return [{"t": "Code", "c": [_NO_ATTR, i.text]}]
         if isinstance(i, Link):
-            return [{"t": "Link", "c": [_NO_ATTR, self.inlines(i.content), [i.url, i.title]]}]
+            target = chapter_target(i.url)
+            # Ids inside chapters are not unique across the book, so a link to another
+            # chapter goes to its heading (a bookmark named after the chapter).
+            url = f"#chapter-{target[0]}" if target else i.url
+            return [{"t": "Link", "c": [_NO_ATTR, self.inlines(i.content), [url, i.title]]}]
         if isinstance(i, Image):
             resource = self.resources.get(i.src)
             if resource is None:
@@ -218,38 +224,31 @@ def ruby_openxml(base: str, reading: str, lang: str, size_half_points: int = 22)
             f"<w:rubyBase><w:r><w:t>{escape(base)}</w:t></w:r></w:rubyBase></w:ruby></w:r>")
 
 
-def _meta_inlines(text: str) -> Json:
-    return {"t": "MetaInlines", "c": text_inlines(text)}
+PAGE_BREAK: Json = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
 
 
-def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int],
-                   lang: str, extra_meta: dict[str, Json] | None = None) -> Json:
-    """The whole book as a pandoc JSON document (``lang``: the tag pandoc should set)."""
+def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int], lang: str,
+                   front: list[Json] | None = None) -> Json:
+    """The whole book as a pandoc JSON document: ``front`` blocks (cover, title page,
+    contents), then parts and chapters, each on a new page. Only the language goes into
+    pandoc's metadata (``lang``: the tag pandoc should set): pandoc would print title,
+    authors and date as a title block of its own, and the writer makes the document
+    properties itself."""
     builder = PandocBuilder(resources, book.meta.lang)
-    blocks: list[Json] = []
+    blocks: list[Json] = list(front or [])
     number = 0
     for part_index, part in enumerate(book.parts):
         level = 1
         if part.title:
+            if blocks:
+                blocks.append(PAGE_BREAK)
             blocks.append({"t": "Header", "c": [1, attr(f"part-{part_index + 1}", ("part",)),
                                                 text_inlines(part.title)]})
             level = 2
         for doc in part.chapters:
             number += 1
+            if blocks and blocks[-1]["t"] != "Header":
+                blocks.append(PAGE_BREAK)
             blocks.extend(builder.chapter(doc, level, f"chapter-{number}"))
-    meta: dict[str, Json] = {"title": _meta_inlines(book.meta.title)}
-    if book.meta.subtitle:
-        meta["subtitle"] = _meta_inlines(book.meta.subtitle)
-    if book.meta.authors:
-        meta["author"] = {"t": "MetaList", "c": [_meta_inlines(a) for a in book.meta.authors]}
-    if book.meta.date:
-        meta["date"] = _meta_inlines(book.meta.date)
-    if lang:
-        meta["lang"] = {"t": "MetaString", "c": lang}
-    if book.meta.description:
-        meta["abstract"] = _meta_inlines(book.meta.description)
-    if book.meta.subjects:
-        meta["keywords"] = {"t": "MetaList", "c": [_meta_inlines(s) for s in book.meta.subjects]}
-    meta.update(extra_meta or {})
+    meta: dict[str, Json] = {"lang": {"t": "MetaString", "c": lang}} if lang else {}
     return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
-

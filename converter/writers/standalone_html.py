@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Book
-from .frontmatter_html import title_page
-from .html import data_uri, render_book, xhtml_document
+from .frontmatter_html import contents, has_contents, title_page
+from .html import chapter_anchor, data_uri, render_book, xhtml_document
 from .theme import stylesheet
 
 EXTENSION = ".html"
@@ -16,6 +16,9 @@ TRANSFORMS: tuple[str, ...] = ("cjk-spacing",)
 
 def write(book: Book, target: Path, ctx) -> None:
     """Write ``book`` as a single HTML file at ``target``."""
-    body = title_page(book) + "\n" + render_book(book, ctx.resources, notes="endnote", image_url=data_uri)
+    front = [title_page(book)] + ([contents(book, lambda anchor: "#" + anchor)] if has_contents(book) else [])
+    body = "\n".join(front) + "\n" + render_book(
+        book, ctx.resources, notes="endnote", image_url=data_uri,
+        chapter_href=chapter_anchor)
     css = stylesheet(ctx.options.theme, "epub", book.meta.lang)
     target.write_text(xhtml_document(book.meta.title, book.meta.lang, body, inline_css=css), encoding="utf-8")

@@ -1,0 +1,250 @@
+"""Generated covers: a clean typographic design drawn with Pillow (1600x2560 PNG).
+
+Title (the series title for a volume, with the volume label set large), subtitle, authors and
+the dates the posts span, in the CJK face of the book's language from the font policy. The
+face is found through fontconfig (``fc-match``: a TTC file and the index of the face in it)
+and checked against the text with its character map: the first face of the stack that has
+every character wins; characters that no face has (emoji in titles) are left out with a
+warning rather than drawn as boxes. Nothing is drawn in the top and bottom 12% of the height:
+PDF pages are wider than 1:1.6, so the PDF crops the cover's top and bottom to fill the page.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+from .diagnostics import Diagnostics
+from .fonts import LATIN, STACKS, stack_for
+from .labels import coverage_label
+from .langtag import family
+from .model import BookMeta
+
+SIZE = (1600, 2560)
+MARGIN = 170
+# Characters that may not start a line (kinsoku) and that may not end one.
+_NO_START = set("，。、；：？！）》」』”’…ー々〉】〕,.;:?!)]}%")
+_NO_END = set("（《「『“‘〈【〔([{")
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """A font face in a file (``index``: the face's number in a TTC collection)."""
+
+    family: str
+    path: str
+    index: int
+
+
+@cache
+def find_face(family: str, bold: bool) -> Face | None:
+    """The installed face of ``family`` (None when fontconfig has no such family: fc-match
+    always answers with something, so its family is checked)."""
+    if shutil.which("fc-match") is None:
+        return None
+    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern],
+                             capture_output=True, text=True, timeout=20, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names, _, rest = out.partition("\t")
+    path, _, index = rest.partition("\t")
+    if family.casefold() not in (n.strip().casefold() for n in names.split(",")) or not path:
+        return None
+    return Face(family, path, int(index or 0))
+
+
+@cache
+def _charset(face: Face) -> frozenset[int]:
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def _visible(text: str) -> set[int]:
+    return {ord(c) for c in text if not c.isspace()}
+
+
+def choose_face(texts: list[str], lang: str, style: str, bold: bool) -> tuple[Face | None, set[int]]:
+    """The face of the language's stack (then Latin, then Simplified Chinese) that covers
+    the most characters of ``texts``, and the characters it lacks."""
+    wanted = set().union(*(_visible(t) for t in texts)) if texts else set()
+    best: tuple[Face | None, set[int]] = (None, wanted)
+    families = getattr(stack_for(lang), style) + getattr(LATIN, style) + getattr(STACKS["zh-Hans"], style)
+    for family in dict.fromkeys(families):
+        face = find_face(family, bold)
+        if face is None:
+            continue
+        missing = wanted - _charset(face)
+        if len(missing) < len(best[1]) or best[0] is None:
+            best = (face, missing)
+        if not missing:
+            break
+    return best
+
+
+def _font(face: Face | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if face is None:
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(face.path, size, index=face.index)
+
+
+def _units(text: str) -> list[str]:
+    """Line-breaking units: a word of a spaced script with its space, or one CJK character;
+    closing punctuation sticks to what precedes it, opening punctuation to what follows."""
+    units: list[str] = []
+    word = ""
+    for ch in text:
+        if ch.isspace() or ord(ch) >= 0x2E80:
+            if word:
+                units.append(word)
+                word = ""
+            if ch.isspace():
+                if units:
+                    units[-1] += " "
+                continue
+            units.append(ch)
+        else:
+            word += ch
+    if word:
+        units.append(word)
+    merged: list[str] = []
+    for unit in units:
+        if merged and (unit[0] in _NO_START or merged[-1].rstrip()[-1:] in _NO_END):
+            merged[-1] += unit
+        else:
+            merged.append(unit)
+    return merged
+
+
+def wrap(text: str, font, width: int) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (a unit wider than that stands alone)."""
+    lines: list[str] = []
+    line = ""
+    for unit in _units(text):
+        trial = line + unit
+        if line and font.getlength(trial.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            line = trial
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def balanced(text: str, font, width: int) -> list[str]:
+    """``text`` in as few lines as :func:`wrap` needs at ``width``, but with lines of even
+    length (a title of two lines is not one full line and one word)."""
+    lines = wrap(text, font, width)
+    low, high = 1, width
+    while low < high:  # the narrowest measure that still needs no more lines
+        middle = (low + high) // 2
+        if len(wrap(text, font, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return wrap(text, font, high)
+
+
+def _fit(text: str, face: Face | None, width: int, sizes: range, max_lines: int, max_height: float = 1e9):
+    """The largest font size of ``sizes`` at which ``text`` fits in ``max_lines`` lines
+    (and in ``max_height`` pixels)."""
+    for size in sizes:
+        font = _font(face, size)
+        lines = balanced(text, font, width)
+        fits = len(lines) <= max_lines and len(lines) * size * 1.15 <= max_height
+        if fits and all(font.getlength(line) <= width for line in lines):
+            return font, lines, size
+    font = _font(face, sizes[-1])
+    return font, wrap(text, font, width)[:max_lines], sizes[-1]
+
+
+def _hex(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    if len(color) == 3:
+        color = "".join(c * 2 for c in color)
+    return tuple(int(color[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def render_cover(meta: BookMeta, *, background: str, foreground: str, accent: str, style: str = "serif",
+                 diag: Diagnostics | None = None, size: tuple[int, int] = SIZE) -> bytes:
+    """The cover of the book ``meta`` describes, as PNG bytes."""
+    title = meta.series or meta.title
+    texts = {"title": title, "volume": meta.volume if meta.series else "", "subtitle": meta.subtitle,
+             "authors": ("、" if family(meta.lang) in ("zh-Hans", "zh-Hant", "zh-HK", "ja") else ", ").join(meta.authors),
+             "dates": coverage_label(meta.coverage), "publisher": meta.publisher}
+    bold_face, missing = choose_face([texts["title"], texts["volume"]], meta.lang, style, bold=True)
+    face, missing_regular = choose_face([t for k, t in texts.items() if k not in ("title", "volume")],
+                                        meta.lang, style, bold=False)
+    # Without any face (no fontconfig) nothing is known to be missing: Pillow's face is used.
+    lost = (missing if bold_face else set()) | (missing_regular if face else set())
+    if (bold_face is None or face is None) and diag is not None:
+        diag.warn("cover-font", "fontconfig found none of the faces of the font policy; the cover is set in "
+                                "Pillow's built-in face")
+    if lost and diag is not None:
+        diag.warn("cover-glyphs", "no cover font has " + " ".join(chr(c) for c in sorted(lost))
+                  + "; left out of the cover")
+    for key, text in texts.items():
+        texts[key] = "".join(c for c in text if ord(c) not in lost).strip()
+
+    width, height = size
+    fg, bg, ac = _hex(foreground), _hex(background), _hex(accent)
+    image = Image.new("RGB", size, bg)
+    draw = ImageDraw.Draw(image)
+    scale = width / SIZE[0]
+    left = int(MARGIN * scale)
+    inner = width - 2 * left
+
+    def px(value: float) -> int:
+        return int(value * scale)
+
+    # Head: title, a short rule, subtitle (tops, from 20% of the height down).
+    y = int(height * 0.2)
+    font, lines, size_px = _fit(texts["title"] or "—", bold_face, inner, range(px(170), px(70), -6),
+                                4 if texts["volume"] else 5)
+    for line in lines:
+        draw.text((left, y), line, font=font, fill=fg)
+        y += int(size_px * 1.3)
+    y += px(40)
+    draw.rectangle((left, y, left + px(220), y + px(8)), fill=ac)
+    y += px(90)
+    if texts["subtitle"]:
+        font, lines, size_px = _fit(texts["subtitle"], face, inner, range(px(70), px(40), -4), 3)
+        for line in lines:
+            draw.text((left, y), line, font=font, fill=fg)
+            y += int(size_px * 1.45)
+
+    # Foot, from the bottom up: publisher, dates, authors (baselines, anchor "ls").
+    baseline = int(height * 0.86)
+    small = _font(face, px(50))
+    for key in ("publisher", "dates"):
+        if texts[key]:
+            draw.text((left, baseline), texts[key], font=small, fill=ac, anchor="ls")
+            baseline -= px(90)
+    if texts["authors"]:
+        font, lines, size_px = _fit(texts["authors"], face, inner, range(px(76), px(44), -4), 2)
+        for line in reversed(lines):
+            draw.text((left, baseline), line, font=font, fill=fg, anchor="ls")
+            baseline -= int(size_px * 1.4)
+    # The volume label, large, in the accent colour, just above the foot.
+    if texts["volume"]:
+        baseline -= px(80)
+        room = baseline - y - px(40)
+        font, lines, size_px = _fit(texts["volume"], bold_face, inner, range(px(300), px(60), -10), 2, room)
+        for line in reversed(lines):
+            draw.text((left, baseline), line, font=font, fill=ac, anchor="ls")
+            baseline -= int(size_px * 1.1)
+
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,54 @@
+"""Words the tool itself puts into a book (contents, cover, part titles), in the book's language.
+
+One table per language family; anything else gets English. Pure functions, no imports from
+the package besides language tags.
+"""
+
+from __future__ import annotations
+
+from .langtag import family
+
+_EN = {
+    "contents": "Contents", "cover": "Cover", "title_page": "Title page", "start": "Start",
+    "undated": "Undated", "uncategorized": "Uncategorized", "untagged": "Untagged",
+    "anonymous": "Unknown author", "volume": "Vol. {n}", "page_ref": "p. {page}",
+}
+_TABLES: dict[str, dict[str, str]] = {
+    "zh-Hans": {"contents": "目录", "cover": "封面", "title_page": "书名页", "start": "正文",
+                "undated": "未注明日期", "uncategorized": "未分类", "untagged": "无标签",
+                "anonymous": "佚名", "volume": "第{n}卷"},
+    "zh-Hant": {"contents": "目錄", "cover": "封面", "title_page": "書名頁", "start": "正文",
+                "undated": "未註明日期", "uncategorized": "未分類", "untagged": "無標籤",
+                "anonymous": "佚名", "volume": "第{n}卷"},
+    "ja": {"contents": "目次", "cover": "表紙", "title_page": "扉", "start": "本文",
+           "undated": "日付なし", "uncategorized": "未分類", "untagged": "タグなし",
+           "anonymous": "著者不明", "volume": "第{n}巻"},
+    "ko": {"contents": "목차", "cover": "표지", "title_page": "속표지", "start": "본문",
+           "undated": "날짜 없음", "uncategorized": "미분류", "untagged": "태그 없음",
+           "anonymous": "작자 미상", "volume": "제{n}권"},
+}
+_TABLES["zh-HK"] = _TABLES["zh-Hant"]
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """The label ``key`` in the language of ``lang`` with ``{name}`` fields filled in."""
+    text = _TABLES.get(family(lang), {}).get(key) or _EN[key]
+    return text.format(**values) if values else text
+
+
+def month_label(year: int, month: int, lang: str) -> str:
+    """A month as people write it: 2019年3月, 2019년 3월, March 2019."""
+    fam = family(lang)
+    if fam in ("zh-Hans", "zh-Hant", "zh-HK", "ja"):
+        return f"{year}年{month}月"
+    if fam == "ko":
+        return f"{year}년 {month}월"
+    return f"{_MONTHS_EN[month - 1]} {year}"
+
+
+def coverage_label(coverage: str) -> str:
+    """An ISO interval (``2019-03-01/2019-12-30``) as a span for covers and title pages."""
+    first, _, last = coverage.partition("/")
+    return f"{first} – {last}" if last and last != first else first

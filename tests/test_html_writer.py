@@ -1,0 +1,38 @@
+"""The shared XHTML writer: links to other chapters, link URLs as print footnotes, URLs as
+readers see them."""
+
+from __future__ import annotations
+
+from converter.model import Attrs, Document, Heading, Link, Meta, Note, Paragraph, Text, chapter_link
+from converter.resources import ResourceStore
+from converter.writers.html import HtmlRenderer, display_url
+
+
+def render(*inlines, heading=None, **options) -> str:
+    blocks = ((Heading(1, heading, Attrs(id="h")),) if heading else ()) + (Paragraph(tuple(inlines)),)
+    doc = Document(Meta(title="T", source_url="https://x.org/%E4%B8%AD/"), blocks)
+    return HtmlRenderer(ResourceStore(), lambda r: r.id, **options).chapter(doc)
+
+
+def test_chapter_links_use_the_medium_s_address():
+    link = Link((Text("那篇"),), chapter_link(3, "sec"))
+    assert '<a href="c3.xhtml#sec" class="chapter-link">那篇</a>' in render(
+        link, chapter_href=lambda n, frag: f"c{n}.xhtml#{frag}")
+    assert "<span>那篇</span>" in render(link)  # nowhere to point: text only
+
+
+def test_link_urls_become_footnotes_in_print_only():
+    link = Link((Text("官方文档"),), "https://jekyllrb.com/docs/")
+    assert '<span class="footnote link-note">https://jekyllrb.com/docs/</span>' in render(link, link_notes=True)
+    assert "link-note" not in render(link)
+    # Not when the text already is the address, not inside a note or a heading.
+    assert "link-note" not in render(Link((Text("jekyllrb.com/docs"),), "https://jekyllrb.com/docs/"),
+                                     link_notes=True)
+    assert "link-note" not in render(Note((Paragraph((link,)),)), notes="footnote", link_notes=True)
+    assert render(Text("x"), heading=(link,), link_notes=True).count("link-note") == 0
+
+
+def test_urls_are_shown_decoded():
+    assert display_url("https://x.org/%E4%B8%AD%2F%e6%96%87?q=a%20b") == "https://x.org/中%2F文?q=a%20b"
+    assert display_url("https://x.org/%FF%FE") == "https://x.org/%FF%FE"  # not UTF-8: as it was
+    assert '>https://x.org/中/</a>' in render(Text("x"))  # the byline's source link
