@@ -61,7 +61,7 @@ class _Usage:
                 self.inlines(node.content, family(node.attrs.lang) if node.attrs.lang else fam, weight)
             elif isinstance(node, Ruby):
                 self.inlines(node.base, fam, weight)
-                self.add(fam, weight, node.text)
+                self.add(fam, weight, node.text + "（）")  # the <rp> fallback parentheses
             elif isinstance(node, Image):
                 self.add(fam, weight, node.alt)
             elif isinstance(node, Note):

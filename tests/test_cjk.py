@@ -221,3 +221,61 @@ def test_fonts_in_a_configured_folder_are_found(tmp_path):
                          capture_output=True, text=True).stdout
     assert "ConverterTestSans.ttf" in out
     assert find_face("Converter Test Sans") is None  # this process never saw the folder
+
+
+def test_epub_embeds_subsets_covering_the_book(tmp_path):
+    from .conftest import assert_epubcheck_clean
+
+    assert run_converter("build", str(EXAMPLES), "-o", str(tmp_path / "a"), "-f", "epub", "--title", "t",
+                         "--offline").returncode == 0
+    epub = tmp_path / "a" / "t.epub"
+    assert_epubcheck_clean(epub)
+    import re
+
+    with zipfile.ZipFile(epub) as z:
+        fonts = {n: TTFont(io.BytesIO(z.read(n))) for n in z.namelist() if n.endswith(".woff2")}
+        css = z.read("EPUB/styles/book.css").decode()
+        opf = z.read("EPUB/content.opf").decode()
+        chapters = {n: z.read(n).decode() for n in z.namelist() if n.startswith("EPUB/text/chapter-")}
+    assert set(fonts) >= {"EPUB/fonts/zh-Hans-400.woff2", "EPUB/fonts/zh-Hant-400.woff2", "EPUB/fonts/ja-400.woff2",
+                          "EPUB/fonts/ko-400.woff2"}
+    assert css.count("@font-face") == len(fonts) and 'media-type="font/woff2"' in opf
+    # Every character of each language's chapters is in that language's subset of the weight
+    # it is set in: bold for headings, strong and table heads, regular for the rest.
+    from lxml import etree
+
+    bold = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
+    for name, xhtml in chapters.items():
+        lang = re.search(r'xml:lang="([^"]+)"', xhtml).group(1)
+        if lang not in ("zh-Hans", "zh-Hant", "ja", "ko"):
+            continue
+        root = etree.fromstring(xhtml.encode())
+        for element in root.iter():
+            tags = {etree.QName(a).localname for a in element.iterancestors()} | {etree.QName(element).localname}
+            if tags & {"code", "pre"}:
+                continue
+            weight = 700 if tags & bold else 400
+            cmap = fonts[f"EPUB/fonts/{lang}-{weight}.woff2"].getBestCmap()
+            text = (element.text or "")
+            lacking = {c for c in text if ord(c) > 0x2e7f and not c.isspace() and ord(c) not in cmap}
+            assert not lacking, (name, weight, sorted(lacking)[:10])
+    assert run_converter("build", str(EXAMPLES), "-o", str(tmp_path / "b"), "-f", "epub", "--title", "t",
+                         "--offline", "--no-embed-fonts").returncode == 0
+    with zipfile.ZipFile(tmp_path / "b" / "t.epub") as z:
+        assert not [n for n in z.namelist() if n.endswith(".woff2")]
+
+
+def test_vertical_traditional_chinese_epub(tmp_path):
+    from .conftest import assert_epubcheck_clean
+
+    post = next(EXAMPLES.glob("2023-10-08-*.md"))
+    assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "epub", "--vertical").returncode == 0
+    epub = next(tmp_path.glob("*.epub"))
+    assert_epubcheck_clean(epub)
+    with zipfile.ZipFile(epub) as z:
+        assert 'page-progression-direction="rtl"' in z.read("EPUB/content.opf").decode()
+        assert "writing-mode: vertical-rl" in z.read("EPUB/styles/book.css").decode()
+    horizontal = tmp_path / "h"
+    assert run_converter("build", str(post), "-o", str(horizontal), "-f", "epub").returncode == 0
+    with zipfile.ZipFile(next(horizontal.glob("*.epub"))) as z:
+        assert "page-progression-direction" not in z.read("EPUB/content.opf").decode()

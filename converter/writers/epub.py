@@ -17,12 +17,14 @@ from ebooklib import epub
 from lxml import etree
 
 from ..errors import RenderError
+from ..fontembed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
 from ..labels import label
+from ..langtag import family, is_cjk_tag
 from ..model import Book, BookMeta
 from ..resources import Resource
 from .frontmatter_html import cover_page, title_page
 from .html import HtmlRenderer, part_section, xhtml_document
-from .theme import stylesheet
+from .theme import settings, stylesheet
 from .ziputil import rewrite_zip, zip_time
 
 EXTENSION = ".epub"
@@ -89,6 +91,32 @@ def _metadata(out: epub.EpubBook, meta: BookMeta, lang: str) -> None:
         out.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(meta.series_index)})
 
 
+VERTICAL_CSS = """
+/* --vertical: top to bottom, columns right to left */
+html { -epub-writing-mode: vertical-rl; -webkit-writing-mode: vertical-rl; writing-mode: vertical-rl; }
+img, figure { max-height: 100%; max-width: none; }
+"""
+
+
+def _embedded_fonts(book: Book, ctx) -> list[EmbeddedFont]:
+    """Font subsets to ship: on by default when the book has CJK text."""
+    wanted = ctx.options.embed_fonts
+    if wanted is None:
+        wanted = any(is_cjk_tag(doc.meta.lang or book.meta.lang) for doc in book.chapters)
+    if not wanted:
+        return []
+    return embed_fonts(book, style=settings(ctx.options.theme).fonts, cache_dir=ctx.options.cache_dir)
+
+
+def _vertical(book: Book, ctx) -> bool:
+    if not ctx.options.vertical:
+        return False
+    if family(book.meta.lang) not in ("zh-Hant", "zh-HK", "ja", "zh-Hans"):
+        ctx.diag.warn("vertical-ignored", f"vertical writing is for Chinese and Japanese books, not {book.meta.lang!r}")
+        return False
+    return True
+
+
 def _hide_landmarks(name: str, data: bytes) -> bytes:
     """The landmarks are for reading systems; in the contents page they would be a second
     list under the first (ebooklib cannot mark them hidden)."""
@@ -104,8 +132,18 @@ def write(book: Book, target: Path, ctx) -> None:
     out = epub.EpubBook()
     _metadata(out, meta, lang)
 
-    css = epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
-                        content=stylesheet(ctx.options.theme, "epub", lang).encode("utf-8"))
+    style = stylesheet(ctx.options.theme, "epub", lang)
+    fonts = _embedded_fonts(book, ctx)
+    for font in fonts:
+        out.add_item(epub.EpubItem(uid=f"font-{Path(font.file_name).stem}", file_name=font.file_name,
+                                   media_type=MEDIA_TYPE, content=font.data))
+    style = font_face_css(fonts) + style
+    if _vertical(book, ctx):
+        # ebooklib drops attributes of <html>: the writing mode goes in the linked stylesheet
+        # (CJK.md rule 12), and the spine turns right to left.
+        style += VERTICAL_CSS
+        out.set_direction("rtl")
+    css = epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css", content=style.encode("utf-8"))
     out.add_item(css)
     css_href = "../" + CSS_NAME
 
