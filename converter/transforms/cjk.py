@@ -35,7 +35,9 @@ _HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")
 # leave a full em of white, and the first can lose its empty half.
 _COMPRESSIBLE = "、。，．：；！？「」『』（）《》〈〉【】〔〕“”‘’"
 _PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?=[{_COMPRESSIBLE}])")
-_HANGUL_PAIR_RE = re.compile("(?<=[\uac00-\ud7af])(?=[\uac00-\ud7af])")
+# Inside a Korean word: between two syllables, and between a syllable and a letter or digit
+# written against it ("3호선", "KTX를").
+_HANGUL_PAIR_RE = re.compile("(?<=[\uac00-\ud7af])(?=[\uac00-\ud7afA-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\uac00-\ud7af])")
 
 
 def _doc_family(doc: Document) -> str:
