@@ -94,6 +94,10 @@ def test_misspelt_key_gets_a_suggestion(tmp_path):
     ("[filter]\nsince = '2020/01/01'", "'filter.since'"),
     ("book = 3", "'book' must be an array of tables"),
     ("title = ", "not valid TOML"),
+    ("[cleanup]\ndisable = ['no.such-rule']", "'cleanup.disable'"),
+    ("[cleanup]\nremove = ['p[[']", "'cleanup.remove'"),
+    ("[cleanup]\nremov = ['.x']", "unknown key 'cleanup.remov'"),
+    ("convert = 'x2y'", "'convert'"),
 ])
 def test_unknown_keys_and_bad_values_are_named_with_the_file(tmp_path, text, fragment):
     path = write(tmp_path, text)
@@ -150,3 +154,27 @@ def test_a_broken_pyproject_is_reported_only_when_it_has_our_table(tmp_path):
     assert find_config(tmp_path) == path
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(path)
+
+
+def test_cleanup_and_cjk_settings_reach_the_read_options(tmp_path):
+    path = write(tmp_path, """
+inputs = ["posts"]
+convert = "s2twp"
+quotes = "corner"
+cjk_spacing = false
+embed_fonts = false
+vertical = true
+[cleanup]
+disable = ["generic.link-dense-edges"]
+remove = [".promo"]
+keep_images = [".hero"]
+site_names = ["My Blog"]
+""")
+    (spec,) = plan((), load_config(path), BookConfig(), ())
+    read = spec.options.read
+    assert (read.convert, read.quotes) == ("s2twp", "corner")
+    assert read.cleanup.disabled == frozenset({"generic.link-dense-edges"})
+    assert read.cleanup.extra == (("config.remove.1", ".promo", "remove"), ("config.keep_images.1", ".hero", "keep-images"))
+    assert read.cleanup.site_names == ("My Blog",)
+    assert spec.options.skip_transforms == frozenset({"cjk-spacing"})
+    assert spec.options.write.embed_fonts is False and spec.options.write.vertical is True

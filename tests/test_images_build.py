@@ -159,6 +159,8 @@ def test_every_failure_is_a_warning_naming_post_and_reason(built):
     for _alt, (src, reason) in LOCAL_REFUSED.items():
         assert warned("2024-01-03-local.md", src, reason), (src, reason)
     assert warned("2024-01-03-local.md", "file:///etc/passwd", "not allowed")
+    # The CSS url()s of the post (a <style> and a style attribute) are ignored, with a warning.
+    assert any("2024-01-03-local.md" in l and "warning[css-ignored]" in l and "2 CSS url()" in l for l in lines), lines
     assert not any("remote.md" in l and "warning" in l for l in lines), lines
     summary = next(l for l in lines if l.startswith("images:"))
     unique_failed = len(BROKEN)

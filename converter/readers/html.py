@@ -345,6 +345,12 @@ class HtmlReader:
         root = tree.body
         if root is None:
             return ()
+        # (<style> in a fragment lands in <head>: count over the whole document.)
+        styled = len(tree.css('[style*="url("]')) + sum("url(" in (n.text() or "") for n in tree.css("style"))
+        if styled:
+            # Styles never reach a book, so a url() in them is never fetched or read; say so,
+            # since a post naming files in CSS may expect them.
+            self.diag.warn("css-ignored", f"{styled} CSS url() reference(s) ignored: styles are not used")
         if self.cleanup is not None:
             clean(root, title=self.title, source_url=self.base_url, options=self.cleanup, diag=self.diag)
         self.notes = find_footnotes(root, self.base_url)
