@@ -62,6 +62,11 @@ class TestSpacing:
         halted = [n.content[0].text for n in out.blocks[0].content if isinstance(n, Span)]
         assert halted == ["：", "。", "）"]
 
+    def test_marks_at_inline_boundaries_move_to_the_text_they_belong_to(self):
+        doc = para("自问", Strong((Text("：毛派？"),)), "然后", Emph((Text("看「"),)), "书」")
+        out = cjk.kinsoku_boundaries(doc, ctx()).blocks[0].content
+        assert out == (Text("自问："), Strong((Text("毛派？"),)), Text("然后"), Emph((Text("看"),)), Text("「书」"))
+
     def test_korean_word_joiners_only_inside_words(self):
         out = cjk.korean_keep_all(para("서울의 골목 3호선", lang="ko"), ctx())
         assert out.blocks[0].content[0].text == "서\u2060울\u2060의 골\u2060목 3\u2060호\u2060선"

@@ -39,8 +39,9 @@ NORMALIZE: tuple[tuple[str, Step], ...] = (
 
 
 # Steps a writer asks for by name (its module's ``TRANSFORMS``): typography that depends on
-# the medium. PDF wants all three; EPUB the CJK–Latin space; Word spaces CJK by itself.
+# the medium. PDF wants them all; EPUB the CJK–Latin space; Word spaces CJK by itself.
 OUTPUT_STEPS: dict[str, Step] = {
+    "kinsoku": cjk.kinsoku_boundaries,
     "cjk-spacing": cjk.autospace,
     "halt": cjk.halt_pairs,
     "keep-all": cjk.korean_keep_all,

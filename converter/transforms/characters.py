@@ -16,7 +16,9 @@ import re
 from ..model import Document, Text
 from .walk import map_tree
 
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width spaces and joiners, BOMs, bidi controls, and U+FFFC (the object replacement
+# character editors leave where an embedded object was).
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffc]")
 _ZWJ = "\u200d"
 _ENTITY_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);")
 _EMOJI_RE = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")

@@ -20,7 +20,7 @@ import dataclasses
 import re
 
 from ..langtag import family
-from ..model import Attrs, Document, Inline, Span
+from ..model import Attrs, Code, Document, Inline, Ruby, Span, Text
 from .textruns import leaves, map_inline_runs, replace, span_lang, wrap_matches
 
 QUARTER_EM = "\u2005"
@@ -107,6 +107,72 @@ def punctuation_width(doc, ctx) -> Document:
 def korean_keep_all(doc, ctx) -> Document:
     """Word joiners between adjacent Hangul syllables (Korean text)."""
     return _map_leaf_text(doc, ("ko",), _insert(_HANGUL_PAIR_RE, WORD_JOINER))
+
+
+# Marks that may not start a line (CJK.md rule 3) and marks that may not end one.
+CLOSING_MARKS = "，。、；：？！）》」』”’…〕】〉］｝ー々"
+OPENING_MARKS = "（《「『“‘〔【〈［｛"
+
+
+def _strip_edge(node: Inline, marks: str, *, leading: bool) -> tuple[Inline, str]:
+    """``node`` without the ``marks`` at its leading (or trailing) edge, and those marks."""
+    if isinstance(node, Text):
+        text = node.text
+        kept = text.lstrip(marks) if leading else text.rstrip(marks)
+        moved = text[: len(text) - len(kept)] if leading else text[len(kept):]
+        return (Text(kept) if kept else node), moved if kept else ""
+    content = getattr(node, "content", None)
+    if not content or isinstance(node, (Code, Ruby)):
+        return node, ""
+    index = 0 if leading else len(content) - 1
+    inner, moved = _strip_edge(content[index], marks, leading=leading)
+    if not moved:
+        return node, ""
+    new = content[:index] + (inner,) + content[index + 1:]
+    return dataclasses.replace(node, content=new), moved
+
+
+def _kinsoku_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    changed = False
+    for node in inlines:
+        content = getattr(node, "content", None)
+        if content and not isinstance(node, (Code, Ruby)):
+            inner = _kinsoku_inlines(content)
+            if inner is not content:
+                node = dataclasses.replace(node, content=inner)
+                changed = True
+            if out:  # closing marks opening an inline element join the text before it
+                node, moved = _strip_edge(node, CLOSING_MARKS, leading=True)
+                if moved:
+                    out.append(Text(moved))
+                    changed = True
+            node, after = _strip_edge(node, OPENING_MARKS, leading=False)
+            out.append(node)
+            if after:  # opening marks closing an inline element join the text after it
+                out.append(Text(after))
+                changed = True
+            continue
+        out.append(node)
+    if not changed:
+        return inlines
+    merged: list[Inline] = []
+    for node in out:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
+def kinsoku_boundaries(doc, ctx) -> Document:
+    """Punctuation that may not start a line, at the start of an inline element (``自问
+    <strong>：毛派…``), moves before the element, and opening marks at its end move after
+    it: WeasyPrint may break a line between inline boxes without asking whether the mark
+    forbids it (CJK.md rule 3)."""
+    if _doc_family(doc) not in ("zh-Hans", "zh-Hant", "zh-HK", "ja"):
+        return doc
+    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, _kinsoku_inlines))
 
 
 HALT = Attrs(classes=("halt",))

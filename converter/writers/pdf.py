@@ -33,7 +33,7 @@ from .xmp import xmp_packet
 
 EXTENSION = ".pdf"
 # Typography steps for print (see converter.transforms.OUTPUT_STEPS).
-TRANSFORMS: tuple[str, ...] = ("cjk-spacing", "halt", "keep-all")
+TRANSFORMS: tuple[str, ...] = ("kinsoku", "cjk-spacing", "halt", "keep-all")
 _SCHEME = "converter-resource:"
 
 
