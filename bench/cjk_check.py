@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +35,8 @@ import pdfplumber  # noqa: E402
 
 from converter.langtag import family  # noqa: E402
 from tests.checks import (  # noqa: E402
-    FACE_TAGS, han_space_han, kinsoku_violations, libreoffice_asian_fonts, pdf_lines,
+    FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts, pdf_lines,
 )
-from tests.pdfbook import read_book  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "posts"
 CONVERTER = [sys.executable, "-m", "converter"]
@@ -69,35 +67,6 @@ def typed_pairs(sources: list[Path]) -> set[tuple[str, str]]:
         for line in text.splitlines():
             pairs.update(han_space_han(re.sub(r"<[^>]*>", "", line)))
     return pairs
-
-
-def fonts_per_chapter(pdf: Path, langs: list[str]) -> tuple[int, list[str]]:
-    """Chapter by chapter (from the PDF's named destinations ``chapter-N``): the regional face
-    tags of the CJK characters must be the chapter language's. Returns (chapters checked,
-    problems)."""
-    book = read_book(pdf)
-    starts = [book.dests.get(f"chapter-{n}") for n in range(1, len(langs) + 1)]
-    if None in starts:
-        return 0, [f"missing chapter destinations: {starts}"]
-    problems = []
-    with pdfplumber.open(pdf) as doc:
-        for index, (first, lang) in enumerate(zip(starts, langs)):
-            last = starts[index + 1] if index + 1 < len(starts) else len(doc.pages)
-            expected = FACE_TAGS.get(family(lang))
-            if expected is None:
-                continue
-            counts: Counter = Counter()
-            for page in doc.pages[first:last]:
-                for ch in page.chars:
-                    if re.match("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", ch["text"]):
-                        m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
-                        counts[m.group(1).upper() if m else "other"] += 1
-            allowed = {expected} | ({"TC"} if expected == "HK" else set())
-            wrong = sum(v for k, v in counts.items() if k not in allowed)
-            # A run tagged in another language (a Japanese quotation) is set in its own face.
-            if not counts or wrong > 0.02 * sum(counts.values()):
-                problems.append(f"chapter {index + 1} ({lang}): {dict(counts)}")
-    return len(starts), problems
 
 
 def epubcheck_errors(epub: Path) -> int:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pdfplumber
 
+from converter.langtag import family as _family
+
 # CJK.md rule 3: no line starts with a closing mark, none ends with an opening one.
 CLOSING = set("，。、；：？！）》」』”’…ー々〕】〉］｝〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 OPENING = set("（《「『“‘〔【〈［｛〘〖")
@@ -70,28 +72,35 @@ def kinsoku_violations(lines: list[Line]) -> list[str]:
     return bad
 
 
-def fonts_by_char(path: Path) -> Counter:
-    """(character class, font family tag) counts: which regional face set CJK characters."""
-    counts: Counter = Counter()
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for ch in page.chars:
-                if _CJK_CHAR.match(ch["text"]):
-                    m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
-                    counts[m.group(1).upper() if m else ch.get("fontname", "")] += 1
-    return counts
+def fonts_per_chapter(pdf: Path, langs: list[str]) -> tuple[int, list[str]]:
+    """Chapter by chapter (from the PDF's named destinations ``chapter-N``): the regional face
+    tags of the CJK characters must be the chapter language's. Returns (chapters checked,
+    problems)."""
+    from .pdfbook import read_book
 
-
-def page_fonts(path: Path, pages: range) -> Counter:
-    """Regional face tags of the CJK characters on ``pages`` (1-based)."""
-    counts: Counter = Counter()
-    with pdfplumber.open(path) as pdf:
-        for number in pages:
-            for ch in pdf.pages[number - 1].chars:
-                if _CJK_CHAR.match(ch["text"]):
-                    m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
-                    counts[m.group(1).upper() if m else ch.get("fontname", "")] += 1
-    return counts
+    book = read_book(pdf)
+    starts = [book.dests.get(f"chapter-{n}") for n in range(1, len(langs) + 1)]
+    if None in starts:
+        return 0, [f"missing chapter destinations: {starts}"]
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        for index, (first, lang) in enumerate(zip(starts, langs)):
+            last = starts[index + 1] if index + 1 < len(starts) else len(doc.pages)
+            expected = FACE_TAGS.get(_family(lang))
+            if expected is None:
+                continue
+            counts: Counter = Counter()
+            for page in doc.pages[first:last]:
+                for ch in page.chars:
+                    if re.match("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", ch["text"]):
+                        m = re.search(r"CJK-?(SC|TC|HK|JP|KR)", ch.get("fontname", ""), re.I)
+                        counts[m.group(1).upper() if m else "other"] += 1
+            allowed = {expected} | ({"TC"} if expected == "HK" else set())
+            wrong = sum(v for k, v in counts.items() if k not in allowed)
+            # A run tagged in another language (a Japanese quotation) is set in its own face.
+            if not counts or wrong > 0.02 * sum(counts.values()):
+                problems.append(f"chapter {index + 1} ({lang}): {dict(counts)}")
+    return len(starts), problems
 
 
 def han_space_han(text: str) -> list[tuple[str, str]]:

@@ -133,6 +133,9 @@ def test_strict_fails_on_missing_glyphs(tmp_path):
     proc = run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub", "--strict")
     assert proc.returncode == 1 and "missing-glyph" in proc.stderr and "U+E000" in proc.stderr
     assert run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub").returncode == 0
+    from .conftest import assert_epubcheck_clean
+
+    assert_epubcheck_clean(tmp_path / "out" / "t.epub")
 
 
 def test_font_subsets_cover_the_book_and_keep_licence_names(tmp_path):
@@ -164,12 +167,16 @@ def test_ruby_becomes_w_ruby():
     assert "<w:ruby>" in xml and "<w:t>かんじ</w:t>" in xml and 'w:lid w:val="ja-JP"' in xml
 
 
-def test_docx_of_the_japanese_example_has_ruby(tmp_path):
+def test_the_japanese_example_keeps_its_one_ruby_in_docx_and_epub(tmp_path):
     post = next(EXAMPLES.glob("*京都*.md"))
-    assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "docx").returncode == 0
+    assert post.read_text(encoding="utf-8").count("{哲学|てつがく}") == 1
+    assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "docx,epub").returncode == 0
     with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as z:
         document = z.read("word/document.xml").decode()
     assert document.count("<w:ruby>") == 1 and "てつがく" in document
+    with zipfile.ZipFile(next(tmp_path.glob("*.epub"))) as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("EPUB/text/chapter-"))
+    assert xhtml.count("<ruby>") == 1 and "<rt>てつがく</rt>" in xhtml
 
 
 @pytest.mark.parametrize("pattern,lang,face,word_lang", [
