@@ -27,33 +27,42 @@ _CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 class Line:
     page: int
     top: float
-    chars: list = field(default_factory=list)
+    words: list = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        return "".join(c["text"] for c in self.chars)
+        return "".join(w.text for w in self.words)
 
 
 def pdf_lines(path: Path, skip_fonts: tuple[str, ...] = ("Mono",)) -> list[Line]:
-    """Text lines of a PDF: characters grouped by page and baseline, left to right; lines
-    in a monospace font (code, which breaks anywhere) are left out."""
-    lines: list[Line] = []
+    """Text lines of a PDF: poppler's words grouped by page and baseline, left to right
+    (pdfminer cannot read the text of some fonts WeasyPrint writes, and a line read without
+    its first words would seem to start with the punctuation after them). Lines set in a
+    monospace font (code, which may break anywhere) are left out, as pdfplumber sees fonts."""
+    from .pdfbook import poppler_words
+
+    mono: set[tuple[int, int]] = set()
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            rows: dict[int, Line] = {}
             for ch in page.chars:
-                if not ch["text"].strip():
-                    continue
-                key = round(ch["bottom"])
-                line = rows.get(key) or rows.get(key - 1) or rows.get(key + 1)
-                if line is None:
-                    line = rows[key] = Line(number, ch["top"])
-                line.chars.append(ch)
-            for line in rows.values():
-                line.chars.sort(key=lambda c: c["x0"])
-                if any(s in line.chars[0].get("fontname", "") for s in skip_fonts):
-                    continue
-                lines.append(line)
+                if any(s in ch.get("fontname", "") for s in skip_fonts):
+                    mono.add((number, round(ch["bottom"])))
+    lines: list[Line] = []
+    for number, words in enumerate(poppler_words(path), 1):
+        rows: dict[int, Line] = {}
+        for word in words:
+            if not word.text.strip():
+                continue
+            key = round(word.bottom)
+            line = rows.get(key) or rows.get(key - 1) or rows.get(key + 1)
+            if line is None:
+                line = rows[key] = Line(number, word.top)
+            line.words.append(word)
+        for key, line in rows.items():
+            if any((number, key + d) in mono for d in (-1, 0, 1)):
+                continue
+            line.words.sort(key=lambda w: w.x0)
+            lines.append(line)
     lines.sort(key=lambda l: (l.page, l.top))
     return lines
 
@@ -62,7 +71,7 @@ def kinsoku_violations(lines: list[Line]) -> list[str]:
     """Lines that start with a closing mark or end with an opening one (CJK text only)."""
     bad = []
     for line in lines:
-        text = line.text
+        text = line.text.replace("\u2060", "")
         if not text or not _CJK_CHAR.search(text):
             continue
         if text[0] in CLOSING:

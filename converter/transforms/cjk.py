@@ -165,14 +165,22 @@ def _kinsoku_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
+# Conditional starters (UAX #14 class CJ: small kana, the long vowel mark, 々) may start a
+# line under "normal" line breaking, which Pango applies; strict kinsoku forbids it, and in
+# Chinese posts ー stands for a dash (ーー) that must not split.
+_CJ_RE = re.compile("(?<=[^\\s])(?=[ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿー々〻ｧ-ｯｰ])")
+
+
 def kinsoku_boundaries(doc, ctx) -> Document:
     """Punctuation that may not start a line, at the start of an inline element (``自问
     <strong>：毛派…``), moves before the element, and opening marks at its end move after
     it: WeasyPrint may break a line between inline boxes without asking whether the mark
-    forbids it (CJK.md rule 3)."""
+    forbids it (CJK.md rule 3). Small kana, ー and 々 get a word joiner before them."""
     if _doc_family(doc) not in ("zh-Hans", "zh-Hant", "zh-HK", "ja"):
         return doc
-    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, _kinsoku_inlines))
+    doc = dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, _kinsoku_inlines))
+    # Word joiners before conditional starters make the strict rule hold.
+    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK", "ja"), _insert(_CJ_RE, WORD_JOINER))
 
 
 HALT = Attrs(classes=("halt",))
