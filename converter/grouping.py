@@ -28,7 +28,10 @@ def date_key(value: str) -> dt.datetime:
         return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    try:
+        return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:  # year 1 with a positive offset, say: no place in the order
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
 def chapter_order(doc: Document) -> tuple:

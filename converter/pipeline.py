@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from .cover import render_cover
 from .diagnostics import Diagnostics
 from .errors import ConverterError, SourceError
 from .filenames import safe_stem, unique_stem
+from .limits import READ_SECONDS, TimeLimitExceeded, time_limit
 from .model import Book, Document
 from .options import BuildOptions, ReadOptions
 from .readers import read_post
@@ -54,15 +56,20 @@ class ReadResult:
 
 
 def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
-    """Read and normalize one post; never raises for a bad post."""
+    """Read and normalize one post; never raises for a bad post, and gives up on one that
+    takes longer than :data:`~converter.limits.READ_SECONDS`."""
     try:
-        raw, diag = load_post(found, options)
-        if raw is None:
-            return ReadResult(found.path, None, None, diag.items, found.root)
-        doc = normalize(read_post(raw, diag, options), options, diag)
+        with time_limit(READ_SECONDS):
+            raw, diag = load_post(found, options)
+            if raw is None:
+                return ReadResult(found.path, None, None, diag.items, found.root)
+            doc = normalize(read_post(raw, diag, options), options, diag)
         return ReadResult(found.path, doc, None, diag.items, found.root)
     except ConverterError as exc:
         return ReadResult(found.path, None, exc, [], found.root)
+    except TimeLimitExceeded as exc:
+        return ReadResult(found.path, None, SourceError(f"reading the post {exc}; skipped", path=found.path),
+                          [], found.root)
     except RecursionError:
         return ReadResult(found.path, None, SourceError("post is nested too deeply to read", path=found.path),
                           [], found.root)
@@ -78,8 +85,19 @@ def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0) -> li
     if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
         return [read_one(f, options) for f in found]
     chunk = max(1, len(found) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(read_one, found, [options] * len(found), chunksize=chunk))
+    results: list[ReadResult] = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(read_one, found, [options] * len(found), chunksize=chunk):
+                results.append(result)
+    except BrokenProcessPool:
+        # A worker died (killed for memory, say): the posts it had are failures, the rest
+        # were read.
+        for f in found[len(results):]:
+            results.append(ReadResult(f.path, None, SourceError(
+                "a reader process died while this post was pending (out of memory?)",
+                path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root))
+    return results
 
 
 def _umask() -> int:
@@ -248,7 +266,11 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
                 if not report.failures:
                     report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
                 continue
-            books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
+            try:
+                books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
+            except Exception as exc:  # noqa: BLE001 - reported, and the other specs still build
+                report.failures.append(_internal("assembling the books", exc))
+                continue
             if not books:
                 report.failures.append(ConverterError("no posts pass the book's filters", hint=", ".join(inputs)))
                 continue
@@ -257,11 +279,21 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
                 say("resolving images")
                 resolver.prefetch(image_requests(doc for book in books for doc in book.chapters))
                 for book in books:
-                    book = _with_cover(_resolve_book(book, resolver, report.diagnostics), options, resolver, work,
-                                       report.diagnostics)
+                    try:
+                        book = _with_cover(_resolve_book(book, resolver, report.diagnostics), options, resolver,
+                                           work, report.diagnostics)
+                    except Exception as exc:  # noqa: BLE001 - one book lost, not the batch
+                        report.failures.append(_internal(f"preparing the book {book.meta.title!r}", exc))
+                        continue
                     stem = unique_stem(_stem(book, options.output_name), taken.setdefault(options.output_dir, set()))
                     _write_book(book, stem, options, resolver, report, say)
     return report
+
+
+def _internal(doing: str, exc: Exception) -> ConverterError:
+    """A bug met while ``doing`` something, as a failure the report can carry."""
+    return ConverterError(f"internal error while {doing}: {type(exc).__name__}: {exc}",
+                          hint="please report this with the posts attached")
 
 
 def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver, report: BuildReport,
@@ -280,7 +312,13 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
             with atomic_target(target) as tmp:
                 writer.write(for_output(book, steps, options.read, report.diagnostics), tmp, ctx)
         except ConverterError as exc:
+            exc.path = str(target)  # the file the user asked for, not the temporary one
             report.failures.append(exc)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug in one writer must not cost the other outputs
+            failure = _internal(f"writing {fmt}", exc)
+            failure.path = str(target)
+            report.failures.append(failure)
             continue
         report.outputs.append(target)
 

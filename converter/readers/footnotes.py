@@ -4,7 +4,8 @@ Recognized: Markdown renderers' ``sup.footnote-ref a[href="#fn1"]`` → ``li#fn1
 hand-made CMS kind, ``<sup><a href="#fn1" name="fnr1">1</a></sup>`` → ``<p><a name="fn1"
 href="#fnr1">[1]</a> text</p>``. A reference must look like a note marker (inside ``sup``
 or a short label such as ``[1]``) and come before its definition; back-links inside a
-definition are dropped. The reader turns each pair into one ``Note`` where the reference was.
+definition are dropped. The reader turns each pair into one ``Note`` where the reference was;
+a note is set at its first citation only, so the work stays linear in the size of the post.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def find_footnotes(root: LexborNode, base_url: str = "") -> Footnotes:
     refs: dict[int, LexborNode] = {}
     skip: set[int] = set()
     ref_ids: dict[int, set[str]] = {}
+    sizes: dict[int, int] = {}
+    anchor_nodes = {a.mem_id: a for a in anchors}
     for a in anchors:
         href = same_document_fragment((a.attributes.get("href") or "").strip(), base_url)
         target = ids.get(href) if href else None
@@ -86,7 +89,11 @@ def find_footnotes(root: LexborNode, base_url: str = "") -> Footnotes:
                 inside = True
                 break
             parent = parent.parent
-        if inside or len(definition.text(deep=True) or "") > _MAX_NOTE_CHARS:
+        if definition.mem_id in skip:
+            continue  # a second citation of a note is a plain mark: each note is set once
+        if definition.mem_id not in sizes:
+            sizes[definition.mem_id] = len(definition.text(deep=True) or "")
+        if inside or sizes[definition.mem_id] > _MAX_NOTE_CHARS:
             continue
         refs[a.mem_id] = definition
         skip.add(definition.mem_id)
@@ -94,6 +101,17 @@ def find_footnotes(root: LexborNode, base_url: str = "") -> Footnotes:
         if a.parent is not None and a.parent.tag == "sup" and a.parent.attributes.get("id"):
             own.add(a.parent.attributes["id"])
         ref_ids[definition.mem_id] = own
+    # A citation inside another note's text is not a note of its own (books set notes one
+    # level deep): its definition stays where it stands, as text.
+    definitions = {d.mem_id for d in refs.values()}
+    for ref_id, definition in list(refs.items()):
+        node = anchor_nodes[ref_id].parent
+        while node is not None:
+            if node.mem_id in definitions and node.mem_id != definition.mem_id:
+                del refs[ref_id]
+                skip.discard(definition.mem_id)
+                break
+            node = node.parent
     for definition in {d.mem_id: d for d in refs.values()}.values():
         own = ref_ids.get(definition.mem_id, set())
         for back in definition.css("a[href]"):

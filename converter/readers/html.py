@@ -30,7 +30,9 @@ from ..scripts import is_no_space
 from ..urls import absolute_url, image_source, refused_scheme, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
 
-MAX_DEPTH = 200
+# Deeper structure is kept as text: WeasyPrint's layout recurses per level and gives up
+# before 200 nested blocks.
+MAX_DEPTH = 60
 MAX_SPAN = 1000
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
@@ -479,9 +481,9 @@ class HtmlReader:
         return found
 
     def _note(self, definition: LexborNode, flow: _Flow, depth: int) -> None:
+        if self._active_notes:
+            return  # a note citing a note: books set notes one level deep; the mark goes
         key = definition.mem_id
-        if key in self._active_notes:  # a note citing itself: keep the marker as text
-            return
         self._active_notes.add(key)
         try:
             blocks = self.blocks_of(definition, depth)

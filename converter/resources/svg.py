@@ -26,6 +26,9 @@ _REMOVED = frozenset({"script", "foreignObject", "handler", "listener", "set", "
 # Elements that are nothing without a reference: left without one, renderers stumble on them.
 _NEEDS_HREF = frozenset({"image", "use", "feImage", "tref", "textPath", "mpath"})
 _KEPT_ATTR_NS = frozenset({None, XLINK_NS, XML_NS})
+# <use> copies what it points at, and copies may hold more <use>s: a few KB can stand for
+# billions of elements. Renderers do not bound it, so the sanitizer does.
+MAX_RENDERED_ELEMENTS = 20_000
 _EXTERNAL_URL_RE = re.compile(r"""url\(\s*(?!['"]?#)[^)]*\)""", re.I)
 _IMPORT_RE = re.compile(r"@import\b[^;]*;?", re.I)
 _RASTER_DATA_RE = re.compile(r"^\s*data:image/(?:png|jpeg|gif|webp);base64,", re.I)
@@ -47,7 +50,44 @@ def _parser() -> etree.XMLParser:
 
 
 def _clean_css(text: str) -> str:
+    # A CSS escape can spell url( or @import (\75rl): CSS with backslashes is dropped whole.
+    if "\\" in text:
+        return ""
     return _EXTERNAL_URL_RE.sub("none", _IMPORT_RE.sub("", text))
+
+
+def _rendered_elements(root: etree._Element) -> int:
+    """How many elements drawing the SVG takes once every ``<use>`` is expanded (counted
+    with memoization over the reference graph; a reference cycle counts as too many)."""
+    # Holding every proxy keeps id() stable: lxml makes new proxies for elements nobody holds.
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    ids = {e.get("id"): e for e in elements if e.get("id")}
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def count(element) -> int:
+        key = id(element)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            return MAX_RENDERED_ELEMENTS + 1
+        active.add(key)
+        total = 1
+        for child in element:
+            if isinstance(child.tag, str):
+                total += count(child)
+                if total > MAX_RENDERED_ELEMENTS:
+                    break
+        if etree.QName(element).localname == "use":
+            href = next((v for n, v in element.attrib.items() if etree.QName(n).localname == "href"), "")
+            target = ids.get(href.strip()[1:]) if href.strip().startswith("#") else None
+            if target is not None:
+                total += count(target)
+        active.discard(key)
+        memo[key] = total
+        return total
+
+    return count(root)
 
 
 def _length(value: str | None) -> float | None:
@@ -100,7 +140,8 @@ def sanitize(data: bytes) -> tuple[bytes, int, int]:
         for name in list(element.attrib):
             qname = etree.QName(name)
             value = element.attrib[name]
-            if qname.namespace not in _KEPT_ATTR_NS or qname.localname.lower().startswith("on"):
+            if qname.namespace not in _KEPT_ATTR_NS or qname.localname.lower().startswith("on") \
+                    or qname.namespace == XML_NS and qname.localname == "base":
                 del element.attrib[name]
             elif qname.localname == "href":
                 if not (value.strip().startswith("#") or _RASTER_DATA_RE.match(value)):
@@ -110,6 +151,8 @@ def sanitize(data: bytes) -> tuple[bytes, int, int]:
         if etree.QName(element).localname in _NEEDS_HREF and not any(
                 etree.QName(n).localname == "href" for n in element.attrib):
             element.getparent().remove(element)
+    if _rendered_elements(root) > MAX_RENDERED_ELEMENTS:
+        raise Unavailable(f"SVG expands to more than {MAX_RENDERED_ELEMENTS} elements through <use>", "too-large")
     width, height = svg_size(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True), width, height
 
@@ -122,10 +165,6 @@ def _cairosvg():
     except (ImportError, OSError):
         return None
     return cairosvg
-
-
-def can_rasterize() -> bool:
-    return _cairosvg() is not None
 
 
 def rasterize(data: bytes, width: int, height: int) -> bytes:

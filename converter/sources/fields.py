@@ -57,17 +57,33 @@ def _text_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Posts are dated between these years; anything else is a typo or a hostile value (and would
+# overflow time arithmetic and ZIP timestamps downstream).
+_YEARS = range(1900, 2101)
+
+
 def _date(value: Any, key: str, path: Path, diag: Diagnostics) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, dt.datetime)):
+        if value.year not in _YEARS:
+            diag.warn("bad-date", f"field '{key}' is out of range: {value}")
+            raise _Skip
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 10_000:  # "date: 2020" is a year, not a Unix time
+            diag.warn("bad-date", f"field '{key}' is not a full date: {value!r}")
+            raise _Skip
         # Unix time in seconds or milliseconds (feeds).
         seconds = value / 1000 if value > 1e11 else value
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat()
+        try:
+            parsed = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            parsed = None
+        if parsed is None or parsed.year not in _YEARS:
+            diag.warn("bad-date", f"field '{key}' is out of range: {value!r}")
+            raise _Skip
+        return parsed.isoformat()
     text = str(value).strip()
     candidate = re.sub(r"\s+([+-]\d{2}):?(\d{2})$", r"\1:\2", text)  # Jekyll "… +0800"
     candidate = re.sub(r"^(\d{4}-\d{2}-\d{2}) (\d)", r"\1T\2", candidate)
@@ -76,6 +92,9 @@ def _date(value: Any, key: str, path: Path, diag: Diagnostics) -> str:
     except ValueError:
         diag.warn("bad-date", f"field '{key}' is not a date: {text!r}")
         raise _Skip from None
+    if parsed.year not in _YEARS:
+        diag.warn("bad-date", f"field '{key}' is out of range: {text!r}")
+        raise _Skip
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
         return parsed.date().isoformat()
     return parsed.isoformat()
@@ -176,6 +195,8 @@ def from_file_name(path: Path, diag: Diagnostics) -> dict[str, str]:
     year, month, day, rest = match.groups()
     out = {"slug": rest.strip()}
     try:
+        if int(year) not in _YEARS:
+            raise ValueError(year)
         out["date"] = dt.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         diag.warn("bad-date", f"file name date {year}-{month}-{day} is not a date")

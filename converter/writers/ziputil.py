@@ -22,7 +22,7 @@ def zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
         parsed = dt.datetime.fromisoformat(iso[:19]) if iso else None
     except ValueError:
         parsed = None
-    if parsed is None or parsed.year < 1980:
+    if parsed is None or not 1980 <= parsed.year <= 2107:  # what a ZIP timestamp can hold
         return ZIP_EPOCH
     return (parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second)
 

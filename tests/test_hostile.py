@@ -1,0 +1,141 @@
+"""Hostile and broken input: each case is a way a crafted or damaged post could hang the
+tool, exhaust memory, or take other outputs down with it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from converter import limits, pipeline
+from converter.diagnostics import Diagnostics
+from converter.grouping import date_key
+from converter.model import Note, to_json
+from converter.options import BuildOptions, ReadOptions
+from converter.readers.html import read_html
+from converter.resources import Unavailable
+from converter.resources.svg import sanitize
+from converter.sources import Discovered, load_post
+from converter.writers.ziputil import ZIP_EPOCH, zip_time
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
+
+
+def _notes(blocks) -> list[Note]:
+    found = []
+
+    def walk(value):
+        if isinstance(value, Note):
+            found.append(value)
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name))
+
+    walk(blocks)
+    return found
+
+
+def test_svg_use_chains_cannot_explode():
+    levels = ['<g id="l0"><rect width="1" height="1"/></g>']
+    for i in range(1, 7):  # 10^6 rectangles once drawn, from a file of a few hundred bytes
+        levels.append(f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>")
+    bomb = SVG.format("<defs>" + "".join(levels) + '</defs><use href="#l6"/>').encode()
+    start = time.monotonic()
+    with pytest.raises(Unavailable, match="expands"):
+        sanitize(bomb)
+    assert time.monotonic() - start < 2
+    with pytest.raises(Unavailable):
+        sanitize(SVG.format('<g id="a"><use href="#a"/></g>').encode())  # a cycle
+    ordinary = SVG.format('<g id="a"><rect width="1" height="1"/></g>' + '<use href="#a"/>' * 50).encode()
+    assert sanitize(ordinary)[1:] == (10, 10)
+
+
+def test_svg_css_escapes_cannot_spell_external_urls():
+    clean, _w, _h = sanitize(SVG.format(
+        '<style>rect { fill: \\75rl(http://tracker.example/x) }</style><rect width="1" height="1"/>').encode())
+    assert b"tracker.example" not in clean
+    clean, _w, _h = sanitize(SVG.format('<g xml:base="http://tracker.example/"><rect/></g>').encode())
+    assert b"tracker.example" not in clean
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+05:00", "9999-12-31", "99999999999999999",
+                                   "2020", "1e300", "-62135596800"])
+def test_impossible_dates_are_dropped_with_a_warning(tmp_path, value):
+    path = tmp_path / "p.md"
+    path.write_text(f"---\ntitle: t\ndate: {value}\n---\nbody", encoding="utf-8")
+    post, diag = load_post(Discovered(path, tmp_path), ReadOptions())
+    assert post.meta.date == ""
+    assert [d.code for d in diag.items] == ["bad-date"]
+
+
+def test_dates_far_out_do_not_overflow_ordering_or_zip():
+    assert date_key("0001-01-01T00:00:00+05:00").year == 9999
+    assert zip_time("2200-01-01") == ZIP_EPOCH and zip_time("1970-01-01") == ZIP_EPOCH
+    assert zip_time("2020-05-06T07:08:09") == (2020, 5, 6, 7, 8, 9)
+
+
+def test_repeated_citations_of_one_note_stay_linear():
+    # 2,000 citations of one long note: a copy at each would be 2,000 x 3 KB of model.
+    note = "注" * 3_000
+    html = "<p>" + '<sup><a href="#fn1">1</a></sup>' * 2000 + f'</p><ol><li id="fn1">{note}</li></ol>'
+    start = time.monotonic()
+    blocks = read_html(html, diag=Diagnostics())
+    assert time.monotonic() - start < 10
+    assert len(_notes(blocks)) == 1
+    assert len(json.dumps([to_json(b) for b in blocks], ensure_ascii=False)) < 1_000_000  # 2,000 copies: 6 MB+
+
+
+def test_notes_citing_notes_are_set_one_level_deep():
+    html = ('<p>正文<sup><a href="#fn1">1</a></sup></p><ol>'
+            '<li id="fn1">第一注<sup><a href="#fn2">2</a></sup></li>'
+            '<li id="fn2">第二注<sup><a href="#fn1">1</a></sup></li></ol>')
+    blocks = read_html(html, diag=Diagnostics())
+    notes = _notes(blocks)
+    assert len(notes) == 1
+    assert not _notes(notes[0].blocks)
+    text = json.dumps([to_json(b) for b in blocks], ensure_ascii=False)
+    assert "第一注" in text and "第二注" in text  # nothing lost: the inner note stays as text
+
+
+def test_a_slow_post_is_skipped_not_waited_for(tmp_path, monkeypatch):
+    for name in ("slow.md", "fine.md"):
+        (tmp_path / name).write_text(f"---\ntitle: {name}\n---\n正文", encoding="utf-8")
+    real = pipeline.load_post
+
+    def load(found, options):
+        if found.path.name == "slow.md":
+            time.sleep(5)
+        return real(found, options)
+
+    monkeypatch.setattr(pipeline, "load_post", load)
+    monkeypatch.setattr(pipeline, "READ_SECONDS", 0.5)
+    results = pipeline.read_all(list(map(lambda p: Discovered(p, tmp_path), sorted(tmp_path.iterdir()))),
+                                ReadOptions(), jobs=1)
+    by_name = {r.path.name: r for r in results}
+    assert by_name["fine.md"].doc is not None
+    assert by_name["slow.md"].doc is None and "longer than 0.5 s" in str(by_name["slow.md"].error)
+    with pytest.raises(limits.TimeLimitExceeded):
+        with limits.time_limit(0.2):
+            time.sleep(2)
+
+
+def test_a_writer_bug_costs_only_its_own_output(tmp_path, monkeypatch):
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: 文章\n---\n正文。", encoding="utf-8")
+    from converter.writers import plaintext
+
+    def broken(book, path, ctx):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(plaintext, "write", broken)
+    out = tmp_path / "out"
+    report = pipeline.build((str(post),), BuildOptions(output_dir=out, formats=("txt", "html")))
+    assert [p.suffix for p in report.outputs] == [".html"]
+    (failure,) = report.failures
+    assert "internal error while writing txt" in str(failure) and failure.path == str(out / "文章.txt")
+    assert sorted(p.name for p in out.iterdir()) == ["文章.html"]  # no temporary file left behind
