@@ -12,12 +12,15 @@ import pytest
 from converter import limits, pipeline
 from converter.diagnostics import Diagnostics
 from converter.grouping import date_key
-from converter.model import Note, to_json
+from converter.model import Document, Meta, Note, Paragraph, Text, to_json
 from converter.options import BuildOptions, ReadOptions
 from converter.readers.html import read_html
+from converter.readers.markdown import read_markdown
 from converter.resources import Unavailable
 from converter.resources.svg import sanitize
 from converter.sources import Discovered, load_post
+from converter.transforms import Context
+from converter.transforms.language import tag_runs
 from converter.writers.ziputil import ZIP_EPOCH, zip_time
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
@@ -139,3 +142,30 @@ def test_a_writer_bug_costs_only_its_own_output(tmp_path, monkeypatch):
     (failure,) = report.failures
     assert "internal error while writing txt" in str(failure) and failure.path == str(out / "文章.txt")
     assert sorted(p.name for p in out.iterdir()) == ["文章.html"]  # no temporary file left behind
+
+
+def test_table_spans_are_cut_to_the_grid():
+    row = "<tr>" + '<td colspan="1000" rowspan="1000">格</td>' * 50 + "</tr>"
+    (table,) = read_html(f"<table>{row * 3}</table>", diag=Diagnostics())
+    assert [sum(c.colspan for c in r.cells) for r in table.body] == [64 + 49] * 3
+    assert [max(c.rowspan for c in r.cells) for r in table.body] == [3, 2, 1]
+
+
+@pytest.mark.parametrize("text", [
+    "{{< x " * 20_000, "$$ a\n" * 20_000, "\\[ a\n" * 20_000, "{% raw %}" * 20_000,
+    "{% highlight py %}" * 10_000, "{% comment %}" * 20_000, "[" * 100_000, "*a " * 30_000,
+])
+def test_markdown_sources_read_in_linear_time(text):
+    # Each of these took from 3 s to 30 s per 100 KB before the patterns were tempered; a
+    # generous bound keeps this a test of "no blow-up", not of speed.
+    start = time.monotonic()
+    read_markdown(text, diag=Diagnostics())
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("text", ["a" + "'-" * 30_000 + "。", "a " + "a-" * 30_000, "a-" * 30_000])
+def test_language_runs_read_in_linear_time(text):
+    doc = Document(Meta(title="t", lang="zh-Hans"), (Paragraph((Text("中文" + text),)),))
+    start = time.monotonic()
+    tag_runs(doc, Context(ReadOptions(), Diagnostics()))
+    assert time.monotonic() - start < 5

@@ -11,7 +11,7 @@ boundaries (``的\\n <strong>\\n 意识``). Scripts, styles and forms never reac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -34,6 +34,8 @@ from .footnotes import Footnotes, find_footnotes
 # before 200 nested blocks.
 MAX_DEPTH = 60
 MAX_SPAN = 1000
+# No page shows more columns than this; wider spans are cut so the grid stays small.
+MAX_COLUMNS = 64
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _SPLIT_WS_RE = re.compile(r"([ \t\n\r\f]+)")
@@ -709,7 +711,7 @@ class HtmlReader:
                 head.append(body.pop(0))
         if not head and not body:
             return []
-        return [Table(tuple(head), tuple(body), caption)]
+        return [Table(_fit_spans(head), _fit_spans(body), caption)]
 
     def _row(self, node: LexborNode, depth: int) -> TableRow | None:
         cells = []
@@ -778,6 +780,22 @@ class HtmlReader:
 
 def _text_len(node: LexborNode) -> int:
     return len("".join((node.text(deep=True) or "").split()))
+
+
+def _fit_spans(rows: list[TableRow]) -> tuple[TableRow, ...]:
+    """``rows`` with no cell spanning past its section's last row or beyond
+    :data:`MAX_COLUMNS`: spans are the post's claim, and writers lay out the grid they imply."""
+    out = []
+    for index, row in enumerate(rows):
+        cells, used = [], 0
+        for cell in row.cells:
+            colspan = min(cell.colspan, max(1, MAX_COLUMNS - used))
+            rowspan = min(cell.rowspan, len(rows) - index)
+            used += colspan
+            cells.append(cell if (colspan, rowspan) == (cell.colspan, cell.rowspan)
+                         else replace(cell, colspan=colspan, rowspan=rowspan))
+        out.append(TableRow(tuple(cells)))
+    return tuple(out)
 
 
 def _span(value: str | None) -> int:

@@ -28,9 +28,13 @@ from ..diagnostics import Diagnostics
 
 _FENCE_RE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.M | re.S)
 _INLINE_CODE_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_RAW_RE = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_HIGHLIGHT_RE = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
-_COMMENT_RE = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+# Lazy bodies stop at the next opener ("tempered"): an unclosed opener then costs a scan to
+# the next one, not to the end of the post, so a post full of them reads in linear time.
+_RAW_RE = re.compile(r"\{%-?\s*raw\s*-?%\}((?:(?!\{%-?\s*raw\b).)*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_HIGHLIGHT_RE = re.compile(
+    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?((?:(?!\{%-?\s*highlight\b).)*?)\n?\{%-?\s*endhighlight\s*-?%\}",
+    re.S)
+_COMMENT_RE = re.compile(r"\{%-?\s*comment\s*-?%\}(?:(?!\{%-?\s*comment\b).)*?\{%-?\s*endcomment\s*-?%\}", re.S)
 _POST_URL_RE = re.compile(r"\{%-?\s*(?:post_url|link)\s+([^\s%]+)\s*-?%\}")
 _LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+)[^%]*?-?%\}")
 _LIQUID_OUT_RE = re.compile(r"\{\{-?\s*([^{}]*?)\s*-?\}\}")
@@ -39,8 +43,9 @@ _IAL_LINE_RE = re.compile(r"^[ \t]*(?:\*[ \t]+TOC[ \t]*\n)?[ \t]*\{:(?:toc|[^}\n
 _IAL_INLINE_RE = re.compile(r"\{:\s*[#.][^}\n]*\}|\{::[^}\n]*/?\}")
 _MORE_RE = re.compile(r"<!--\s*more\s*-->", re.I)
 _HEADING_ATTRS_RE = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*\{[ \t]*:?[ \t]*((?:[#.][\w-]+[ \t]*)+)\}[ \t]*$", re.M)
-_SHORTCODE_RE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.-]+)(.*?)\s*[>%]\}\}", re.S)
-_DISPLAY_MATH_RE = re.compile(r"^[ \t]*\$\$(.+?)\$\$[ \t]*$|^[ \t]*\\\[(.+?)\\\][ \t]*$", re.M | re.S)
+_SHORTCODE_RE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.-]+)((?:(?!\{\{).)*?)\s*[>%]\}\}", re.S)
+_DISPLAY_MATH_RE = re.compile(r"^[ \t]*\$\$((?:(?!\$\$).)+)\$\$[ \t]*$|^[ \t]*\\\[((?:(?!\\\[).)+?)\\\][ \t]*$",
+                              re.M | re.S)
 _PLACEHOLDER = "\x00{}\x00"
 _BLOCK_TAGS = {"if", "unless", "for", "case", "capture", "tablerow"}
 

@@ -22,7 +22,11 @@ from .textruns import map_inline_runs, wrap_matches
 from .walk import block_texts, inline_text
 
 _MIN_PARAGRAPH = 12  # characters: shorter paragraphs say too little about their language
-_LATIN_RUN_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[ ,.:;'’&\-]+[A-Za-z][A-Za-z'’\-]*){2,}")
+# Three or more Latin words. A word's inner ' and - sit between letters, a separator starts
+# with a space or punctuation, words are atomic and a run starts only at a word's start: each
+# character has one reading, so hostile strings cost one pass (no backtracking blow-up).
+_LATIN_WORD = r"(?>[A-Za-z]+(?:['’\-][A-Za-z]+)*['’]?)"
+_LATIN_RUN_RE = re.compile(rf"(?<![A-Za-z'’\-]){_LATIN_WORD}(?:[ ,.:;&]+(?:['’\-][ ,.:;&]*)?{_LATIN_WORD}){{2,}}")
 _KANA_RUN_RE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff]{2,}")
 
 
