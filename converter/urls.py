@@ -50,6 +50,11 @@ def refused_scheme(url: str) -> str:
     return ""
 
 
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an http(s) address: the only kind a post's own source link may be."""
+    return bool(re.match(r"https?://[^/\s]", url, re.I))
+
+
 def same_document_fragment(url: str, base: str) -> str:
     """The fragment of ``url`` when it points into the page at ``base`` itself (``#fn1`` or
     ``https://site/post.html#fn1`` on that post), else ''."""

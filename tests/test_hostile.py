@@ -169,3 +169,11 @@ def test_language_runs_read_in_linear_time(text):
     start = time.monotonic()
     tag_runs(doc, Context(ReadOptions(), Diagnostics()))
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:void", "data:text/html,x"])
+def test_feed_header_links_must_be_web_addresses(tmp_path, url):
+    path = tmp_path / "p.md"
+    path.write_text(f"<!--1577923200-->\n[标题]({url})\n------\n\n<div>正文</div>", encoding="utf-8")
+    post, _diag = load_post(Discovered(path, tmp_path), ReadOptions())
+    assert post.meta.title == "标题" and post.meta.source_url == "" and post.meta.date.startswith("2020-01-02")

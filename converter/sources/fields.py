@@ -19,6 +19,7 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..errors import FrontMatterError
 from ..langtag import canonical
+from ..urls import is_web_url
 
 _FILENAME_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?(.*)$")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -118,7 +119,7 @@ def _lang(value: Any, key: str, path: Path, diag: Diagnostics) -> str:
 
 def _url(value: Any, key: str, path: Path) -> str:
     text = _text(value, key, path)
-    return text if re.match(r"^https?://", text, re.I) else ""
+    return text if is_web_url(text) else ""
 
 
 # model field -> (front-matter keys in priority order, processor)

@@ -67,7 +67,10 @@ def load_post(found: Discovered, options: ReadOptions) -> tuple[RawPost | None, 
     # The front matter wins; the feed header, then the file name, fill what it lacks.
     fallbacks = [from_file_name(path, diag)]
     if header is not None:
-        fallbacks.insert(0, {"title": header.title, "source_url": header.url, "date": header.date})
+        # Through the same checks as front matter: a header's link is the post's text, and
+        # only an http(s) address may become the source link every writer prints.
+        checked = normalize({"title": header.title, "source": header.url, "date": header.date}, path, diag)
+        fallbacks.insert(0, {k: checked[k] for k in ("title", "source_url", "date") if k in checked})
     for fallback in fallbacks:
         for name, value in fallback.items():
             if value and not fields.get(name):

@@ -25,6 +25,7 @@ from ..model import (
 )
 from ..transforms.walk import block_texts, inline_text
 from ..resources import Resource, ResourceLookup
+from ..urls import is_web_url
 
 EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content",
                 "object": "Embedded content", "embed": "Embedded content", "tweet": "Tweet"}
@@ -116,7 +117,7 @@ class HtmlRenderer:
             byline.append(f'<span class="date">{esc(meta.date[:10])}</span>')
         if meta.authors:
             byline.append(f'<span class="author">{esc(", ".join(meta.authors))}</span>')
-        if meta.source_url:
+        if is_web_url(meta.source_url):
             byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
                  f' epub:type="chapter"{lang_attrs(meta.lang)}>',

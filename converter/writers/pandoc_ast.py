@@ -19,6 +19,7 @@ from ..model import (
 from ..fonts import stack_for
 from ..langtag import family, is_rtl
 from ..resources import ResourceLookup
+from ..urls import is_web_url
 from .html import EMBED_LABELS
 
 Json = Any
@@ -189,7 +190,7 @@ class PandocBuilder:
                 if byline:
                     byline += text_inlines(" · ")
                 byline += text_inlines(piece)
-        if meta.source_url:
+        if is_web_url(meta.source_url):
             if byline:
                 byline.append({"t": "LineBreak"})
             byline.append({"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": meta.source_url}],
