@@ -9,6 +9,7 @@ import time
 import pytest
 
 from converter.options import FetchOptions
+from converter.resources import addresses
 from converter.resources.addresses import HostAddresses, is_public
 from converter.resources.fetch import Fetcher
 from converter.resources.store import Unavailable
@@ -22,6 +23,7 @@ OK = png()
 def _routes() -> dict[str, Route]:
     return {
         "/ok.png": Route(OK, headers={"Content-Type": "image/png"}),
+        "/%E5%9C%96%E7%89%87/ok.png": Route(OK, headers={"Content-Type": "image/png"}),
         "/gone.png": Route(b"gone", 404),
         "/flaky.png": Route(OK, headers={"Content-Type": "image/png"}, kind="flaky", failures=2),
         "/broken.png": Route(b"down", 503),
@@ -62,6 +64,14 @@ def test_success_sends_referer_and_headers(server):
     assert headers["referer"] == "https://blog.example.org/post/1"
     assert headers["host"] == f"127.0.0.1:{server.port}"
     assert "converter" in headers["user-agent"]
+
+
+def test_non_ascii_paths_and_referers_are_percent_encoded(server):
+    got = fetcher(server).fetch(server.url("/圖片/ok.png?名=1&x=%E5%9C%96"), referer="https://blog.example.org/文章/1")
+    assert got.data == OK
+    path, headers = server.requests[-1]
+    assert path == "/%E5%9C%96%E7%89%87/ok.png?%E5%90%8D=1&x=%E5%9C%96"
+    assert headers["referer"] == "https://blog.example.org/%E6%96%87%E7%AB%A0/1"
 
 
 def test_other_answers_are_http_errors(server):
@@ -174,6 +184,23 @@ def test_dns_lookup_that_hangs_costs_the_connect_timeout_once():
         _failure(lambda: f.fetch(f"https://images.example.org/{i}.png"))
     assert time.monotonic() - start < 1.5
     assert calls == ["images.example.org"]
+
+
+def test_dns_timeout_runs_from_when_a_lookup_starts(monkeypatch):
+    # Two slots, two hosts that hang, then a host that answers after 0.3 s: it waits for a slot
+    # behind the hanging ones yet still has its full 0.5 s once its lookup runs.
+    monkeypatch.setattr(addresses, "MAX_CONCURRENT_LOOKUPS", 2)
+
+    def lookup(host, port, **kw):
+        time.sleep(1.5 if host.startswith("slow") else 0.3)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    hosts = HostAddresses(0.5, getaddrinfo=lookup)
+    for host in ("slow1.example", "slow2.example", "fine.example"):
+        hosts.start(host, 443)
+    with pytest.raises(Unavailable, match="timed out"):
+        hosts.lookup("slow1.example", 443)
+    assert hosts.lookup("fine.example", 443) == [(socket.AF_INET, ("93.184.216.34", 443))]
 
 
 @pytest.mark.parametrize("ip,public", [

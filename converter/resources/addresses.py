@@ -22,6 +22,8 @@ from .store import Unavailable
 
 MAX_ADDRESSES = 3
 MAX_CONCURRENT_LOOKUPS = 16
+# How long a lookup may wait for a free slot behind others before it counts as failed.
+MAX_QUEUE_SECONDS = 60.0
 
 SockAddr = tuple  # (family, (host, port, ...)) as getaddrinfo gives it
 
@@ -55,7 +57,7 @@ class HostAddresses:
         self.getaddrinfo = getaddrinfo
         self.allowed = {_allow_entry(e) for e in allow_hosts if e.strip()}
         self._lock = threading.Lock()
-        self._lookups: dict[tuple[str, int], tuple[float, Future]] = {}
+        self._lookups: dict[tuple[str, int], _Lookup] = {}
         self._slots = threading.BoundedSemaphore(MAX_CONCURRENT_LOOKUPS)
 
     def may_be_private(self, host: str, port: int) -> bool:
@@ -68,9 +70,13 @@ class HostAddresses:
 
     def lookup(self, host: str, port: int) -> list[SockAddr]:
         """Vetted addresses of ``host``; raises :class:`Unavailable`."""
-        started, future = self._future(host, port)
+        entry = self._future(host, port)
         try:
-            infos = future.result(timeout=max(0.0, started + self.timeout - time.monotonic()))
+            # The timeout runs from when the lookup starts: time spent queued behind other
+            # hosts' lookups (when a whole build's hosts are looked up at once) is not its fault.
+            if not entry.running.wait(MAX_QUEUE_SECONDS):
+                raise FutureTimeout
+            infos = entry.future.result(timeout=max(0.0, entry.started + self.timeout - time.monotonic()))
         except FutureTimeout:
             raise Unavailable(f"DNS lookup of {host} timed out", "unreachable", host_level=True) from None
         except socket.gaierror as exc:
@@ -84,21 +90,32 @@ class HostAddresses:
                 raise Unavailable(f"refused: {host} is a loopback or private address")
         return list(dict.fromkeys(addresses))[:MAX_ADDRESSES]
 
-    def _future(self, host: str, port: int) -> tuple[float, Future]:
+    def _future(self, host: str, port: int) -> _Lookup:
         key = (host.lower(), port)
         with self._lock:
             found = self._lookups.get(key)
             if found is not None:
                 return found
-            entry = self._lookups[key] = (time.monotonic(), Future())
+            entry = self._lookups[key] = _Lookup()
         # A daemon thread, not a pool worker: a lookup stuck in the C library must not keep
         # the process alive at exit.
-        threading.Thread(target=self._run, args=(key, entry[1]), name=f"dns-{host}", daemon=True).start()
+        threading.Thread(target=self._run, args=(key, entry), name=f"dns-{host}", daemon=True).start()
         return entry
 
-    def _run(self, key: tuple[str, int], future: Future) -> None:
+    def _run(self, key: tuple[str, int], entry: _Lookup) -> None:
         with self._slots:
+            entry.started = time.monotonic()
+            entry.running.set()
             try:
-                future.set_result(self.getaddrinfo(key[0], key[1], type=socket.SOCK_STREAM))
+                entry.future.set_result(self.getaddrinfo(key[0], key[1], type=socket.SOCK_STREAM))
             except (OSError, UnicodeError) as exc:
-                future.set_exception(exc)
+                entry.future.set_exception(exc)
+
+
+class _Lookup:
+    """One host's lookup: when it started running (after waiting for a slot) and its answer."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.running = threading.Event()
+        self.future: Future = Future()

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from ..options import FetchOptions
 from .addresses import HostAddresses
@@ -98,6 +98,13 @@ def split_url(url: str) -> tuple[str, str, int]:
     if not parts.hostname or not _HOST_RE.match(parts.hostname):
         raise Unavailable("malformed URL (no usable host name)")
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+
+
+def _on_the_wire(text: str) -> str:
+    """``text`` (a URL or its path) with what HTTP cannot carry percent-encoded as UTF-8:
+    posts name images ``/圖片/封面.jpg``, and a request line and headers are ASCII. What is
+    already escaped, and URL delimiters, stay as they are."""
+    return quote(text, safe="/:?#[]@!$&'()*+,;=%~")
 
 
 class Fetcher:
@@ -221,13 +228,13 @@ class Fetcher:
     def _exchange(self, sock: socket.socket, scheme: str, host: str, port: int, url: str, referer: str,
                   budget: _Budget) -> _Answer:
         parts = urlsplit(url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        target = _on_the_wire((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
         conn_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         conn = conn_class(host, port)
         conn.sock = sock  # already connected to a vetted address: http.client must not dial again
         headers = {"User-Agent": self.options.user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity"}
         if referer:
-            headers["Referer"] = referer
+            headers["Referer"] = _on_the_wire(referer)
         expired = threading.Event()
 
         def expire() -> None:
