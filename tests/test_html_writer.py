@@ -3,6 +3,8 @@ readers see them."""
 
 from __future__ import annotations
 
+import re
+
 from converter.model import Attrs, Document, Heading, Link, Meta, Note, Paragraph, Text, chapter_link
 from converter.resources import ResourceStore
 from converter.writers.html import HtmlRenderer, display_url
@@ -36,3 +38,13 @@ def test_urls_are_shown_decoded():
     assert display_url("https://x.org/%E4%B8%AD%2F%e6%96%87?q=a%20b") == "https://x.org/中%2F文?q=a%20b"
     assert display_url("https://x.org/%FF%FE") == "https://x.org/%FF%FE"  # not UTF-8: as it was
     assert '>https://x.org/中/</a>' in render(Text("x"))  # the byline's source link
+
+
+def test_notes_inside_notes_get_their_own_numbers():
+    inner = Note((Paragraph((Text("内注"),)),))
+    outer = Note((Paragraph((Text("外注"), inner)),))
+    html = render(Text("正文"), outer, Text("又"), Note((Paragraph((Text("第三"),)),)), notes="endnote")
+    ids = re.findall(r'<li id="([^"]+)"', html)
+    assert ids == ["note-1", "note-2", "note-3"]
+    assert html.index("外注") < html.index("内注") < html.index("第三")
+    assert len(set(re.findall(r' id="([^"]+)"', html))) == len(re.findall(r' id="([^"]+)"', html))

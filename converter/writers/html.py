@@ -311,11 +311,14 @@ class HtmlRenderer:
             finally:
                 self._no_notes -= 1
             return f'<span class="footnote">{" ".join(parts)}</span>'
-        number = len(self._endnotes) + 1
+        # The number is taken before the body is rendered: a note inside this one gets the
+        # next number and is listed after it, and no two notes share an id.
+        self._endnotes.append("")
+        number = len(self._endnotes)
         nid = f"{self.id_prefix}note-{number}"
         rid = f"{self.id_prefix}noteref-{number}"
         body = self.blocks(inner_blocks)
-        self._endnotes.append(
+        self._endnotes[number - 1] = (
             f'<li id="{nid}" epub:type="footnote">{body}'
             f'<p class="backlink"><a href="#{rid}">↩</a></p></li>')
         return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref">{number}</a>'
