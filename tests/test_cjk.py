@@ -13,7 +13,8 @@ from converter.coverage import missing_glyphs
 from converter.diagnostics import Diagnostics
 from converter.fontembed import embed_fonts, font_face_css
 from converter.model import (
-    Attrs, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Heading, Meta, Paragraph, Part, Span, Strong,
+    Attrs, BlockQuote, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Figure, Heading, Image, Meta, Paragraph,
+    Part, Span, Strong,
     Text, to_json,
 )
 from converter.options import ReadOptions
@@ -94,8 +95,12 @@ def test_conversion_leaves_japanese_code_and_urls_alone_and_retags():
         Paragraph((Text("学校"), Span((Text("学校"),), Attrs(lang="ja")))),
         CodeBlock("学校 = 1"),
         Div((Paragraph((Text("学校"),)),), Attrs(lang="ja")),
+        BlockQuote((Paragraph((Text("学校"),)), Div((Paragraph((Text("学校"),)), Figure(Image("a.png", "学校"))),
+                                                   Attrs(lang="ja")))),
     ))
     out = convert_document(doc, "s2t", "corner")
+    quote = out.blocks[3]
+    assert quote.blocks[0].content[0].text == "學校" and quote.blocks[1] == doc.blocks[3].blocks[1]
     assert out.meta.lang == "zh-Hant" and out.meta.title == "學校"
     assert out.blocks[0].content[0].text == "學校" and out.blocks[0].content[1].content[0].text == "学校"
     assert out.blocks[1].text == "学校 = 1" and out.blocks[2] == doc.blocks[2]

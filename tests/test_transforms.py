@@ -8,7 +8,7 @@ import pytest
 from converter.diagnostics import Diagnostics
 from converter.langdetect import detect
 from converter.model import (
-    Document, Emph, Figure, Heading, Image, LineBreak, Link, Meta, Paragraph, Span, Strong, Text, Attrs,
+    Attrs, Div, Document, Emph, Figure, Heading, Image, LineBreak, Link, Meta, Paragraph, Span, Strong, Text,
 )
 from converter.options import CleanupOptions, ReadOptions
 from converter.transforms import Context, characters, headings, language, links, subheadings, title
@@ -91,6 +91,21 @@ class TestCharacters:
 def test_heading_levels_are_relative():
     d = doc(Heading(3, (Text("a"),)), Heading(5, (Text("b"),)), Heading(3, (Text("c"),)))
     assert [b.level for b in headings.normalize_levels(d, ctx()).blocks] == [1, 2, 1]
+
+
+def test_headings_inside_wrappers_count():
+    wrapped = Div((Heading(4, (Text("b"),)),), Attrs(lang="en"))
+    d = doc(Heading(2, (Text("a"),)), wrapped, P(Strong((Text("小标题"),))))
+    out = headings.normalize_levels(d, ctx())
+    assert out.blocks[0].level == 1 and out.blocks[1].blocks[0].level == 2
+    only_nested = doc(Div((Heading(3, (Text("x"),)),), Attrs(lang="en")), P(Strong((Text("小标题"),))))
+    assert subheadings.promote_bold_lines(only_nested, ctx()).blocks[1].level == 4
+    # The title repeated inside a language wrapper is still the title.
+    d = doc(Div((Heading(1, (Text("Title!"),)), P("body")), Attrs(lang="en")), title="Title")
+    out = title.clean_title(d, ctx())
+    assert out.meta.title == "Title!" and out.blocks == (Div((P("body"),), Attrs(lang="en")),)
+    out = title.clean_title(doc(Div((Heading(1, (Text("Only"),)),), Attrs(lang="en")), P("x")), ctx())
+    assert out.meta.title == "Only" and out.blocks == (P("x"),)
 
 
 def test_dangling_fragment_links_and_duplicate_ids():

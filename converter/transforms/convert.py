@@ -69,8 +69,9 @@ def convert_document(doc: Document, convert: str, quotes: str) -> Document:
         texts = leaves(inlines, _foreign)
         return replace(inlines, [text(t.text) if t is not None else None for t in texts], _foreign)
 
-    # Divs in another language keep their text: convert block by block, skipping them.
-    out = [block if _foreign(block) else map_inline_runs((block,), per_content)[0] for block in doc.blocks]
+    # Divs in another language keep their text, however deep they sit (a quote's Japanese
+    # passage): the walk does not enter them.
+    out = map_inline_runs(doc.blocks, per_content, keep=_foreign)
     target = CONVERSIONS[convert][1] if convert else doc.meta.lang
 
     def retag(node):
@@ -80,7 +81,7 @@ def convert_document(doc: Document, convert: str, quotes: str) -> Document:
             return dataclasses.replace(node, attrs=dataclasses.replace(node.attrs, lang=target))
         return node
 
-    out = [map_tree(b, retag) for b in out]
+    out = [map_tree(b, retag, keep=_foreign) for b in out]
     meta = dataclasses.replace(doc.meta, title=text(doc.meta.title), subtitle=text(doc.meta.subtitle),
                                lang=canonical(target))
     return dataclasses.replace(doc, meta=meta, blocks=tuple(out))

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Document, Heading
-from .walk import map_tree
+from .walk import iter_tree, map_tree
 
 
 def normalize_levels(doc, ctx) -> Document:
     """Renumber heading levels to 1, 2, 3... in the order they nest."""
-    levels = sorted({b.level for b in doc.blocks if isinstance(b, Heading)})
+    # Headings inside wrappers (a language Div, a quote) count too: they are renumbered with
+    # the rest, so their levels must be part of the mapping.
+    levels = sorted({n.level for n in iter_tree(doc.blocks) if isinstance(n, Heading)})
     if not levels:
         return doc
     mapping = {level: min(i + 1, 6) for i, level in enumerate(levels)}

@@ -59,8 +59,10 @@ def replace(inlines: tuple[Inline, ...], texts: list[str | None],
     return walk(inlines)
 
 
-def map_inline_runs(blocks: tuple[Block, ...], fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> tuple[Block, ...]:
-    """Apply ``fn`` to the inline content of every paragraph, heading, caption and note."""
+def map_inline_runs(blocks: tuple[Block, ...], fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]],
+                    keep: Callable[[object], bool] | None = None) -> tuple[Block, ...]:
+    """Apply ``fn`` to the inline content of every paragraph, heading, caption and note,
+    except inside subtrees that ``keep`` accepts."""
     def visit(node):
         if isinstance(node, (Paragraph, Heading)):
             new = fn(node.content)
@@ -73,7 +75,7 @@ def map_inline_runs(blocks: tuple[Block, ...], fn: Callable[[tuple[Inline, ...]]
             return node if new == node.caption else dataclasses.replace(node, caption=new)
         return node
 
-    return tuple(map_tree(b, visit) for b in blocks)
+    return tuple(map_tree(b, visit, keep) for b in blocks)
 
 
 def wrap_matches(inlines: tuple[Inline, ...], pattern, attrs, stop: Callable[[Inline], bool]) -> tuple[Inline, ...]:

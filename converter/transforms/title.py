@@ -12,7 +12,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from ..model import Document, Figure, Heading, Paragraph
+from ..model import Div, Document, Figure, Heading, Paragraph
 from .walk import inline_text
 
 _SEPARATORS = r"\s+[-–—|·]\s+|\s*[｜丨]\s*"
@@ -53,6 +53,23 @@ def _richer(candidate: str, title: str) -> bool:
     return candidate != title and len(candidate) > len(title)
 
 
+def _first_leaf(block):
+    """``block``, or the first block inside the Divs that wrap it (a language or class
+    wrapper around a post's start)."""
+    while isinstance(block, Div) and block.blocks:
+        block = block.blocks[0]
+    return block
+
+
+def _without_first_leaf(block):
+    """``block`` without :func:`_first_leaf`; None when nothing is left."""
+    if not isinstance(block, Div) or not block.blocks:
+        return None
+    first = _without_first_leaf(block.blocks[0])
+    kept = ((first,) if first is not None else ()) + block.blocks[1:]
+    return dataclasses.replace(block, blocks=kept) if kept else None
+
+
 def clean_title(doc, ctx) -> Document:
     """Strip the site suffix, drop the leading block that repeats the title (adopting its
     text when it is richer), and give an untitled post its first heading or slug."""
@@ -61,7 +78,8 @@ def clean_title(doc, ctx) -> Document:
     title = strip_site_suffix(meta.title, names)
     key = comparable(title)
     blocks = list(doc.blocks)
-    for index, block in enumerate(blocks[:_LOOKAHEAD]):
+    for index, outer in enumerate(blocks[:_LOOKAHEAD]):
+        block = _first_leaf(outer)
         if isinstance(block, Figure):
             continue
         if not isinstance(block, (Heading, Paragraph)):
@@ -71,19 +89,24 @@ def clean_title(doc, ctx) -> Document:
         if key and comparable(candidate) == key:
             if _richer(candidate, title):
                 title = candidate
-            del blocks[index]
+            rest = _without_first_leaf(outer)
+            if rest is None:
+                del blocks[index]
+            else:
+                blocks[index] = rest
             break
         if isinstance(block, Paragraph) and len(comparable(text)) > 2 * max(len(key), 20):
             break  # the article has begun
     if not title:
-        if blocks and isinstance(blocks[0], Heading):
-            title = " ".join(inline_text(blocks[0].content).split())
-            blocks = blocks[1:]
+        if blocks and isinstance(_first_leaf(blocks[0]), Heading):
+            title = " ".join(inline_text(_first_leaf(blocks[0]).content).split())
+            rest = _without_first_leaf(blocks[0])
+            blocks = ([rest] if rest is not None else []) + blocks[1:]
         else:
             title = meta.slug.replace("-", " ").replace("_", " ").strip()
     if not title:
         ctx.diag.warn("no-title", "post has no title; using 'Untitled'")
         title = "Untitled"
-    if title == meta.title and len(blocks) == len(doc.blocks):
+    if title == meta.title and len(blocks) == len(doc.blocks) and all(a is b for a, b in zip(blocks, doc.blocks)):
         return doc
     return dataclasses.replace(doc, meta=dataclasses.replace(meta, title=title), blocks=tuple(blocks))

@@ -69,23 +69,26 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return tuple(out)
 
 
-def map_tree(node: Any, fn: Callable[[Any], Any]) -> Any:
+def map_tree(node: Any, fn: Callable[[Any], Any], keep: Callable[[Any], bool] | None = None) -> Any:
     """Rebuild ``node`` bottom-up, applying ``fn`` to every model node after its children.
 
     Children are fields holding nodes or tuples of nodes; unchanged subtrees are reused.
+    Subtrees whose root ``keep`` accepts are left as they are (``fn`` sees none of them).
     """
     if type(node) is tuple:
-        new = tuple([map_tree(x, fn) for x in node])
+        new = tuple([map_tree(x, fn, keep) for x in node])
         for a, b in zip(new, node):
             if a is not b:
                 return new
+        return node
+    if keep is not None and keep(node):
         return node
     names = _child_fields(type(node))
     if names:
         changes = None
         for name in names:
             value = getattr(node, name)
-            new = map_tree(value, fn)
+            new = map_tree(value, fn, keep)
             if new is not value:
                 if changes is None:
                     changes = {}
