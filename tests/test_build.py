@@ -149,6 +149,31 @@ def test_per_post_outputs(tmp_path):
         assert_epubcheck_clean(epub)
 
 
+def test_ids_stay_inside_their_chapter(tmp_path):
+    # Two posts with the same ids (and ids the writers use themselves): each post's "#intro"
+    # must land in its own chapter, in Word's book-wide bookmarks as in the EPUB's files.
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for day, word in ((1, "甲"), (2, "乙")):
+        (posts / f"2024-01-0{day}-p{day}.md").write_text(
+            f"---\ntitle: 文{word}\n---\n<p><a href=\"#intro\">跳到{word}</a>正文[^1]</p>\n\n"
+            f"<h2 id=\"intro\">{word}节</h2>\n\n<p id=\"note-1\">段落</p>\n\n[^1]: {word}注\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_converter("build", str(posts), "-o", str(out), "-f", "epub,docx", "--title", "书")
+    assert proc.returncode == 0, proc.stderr
+    assert_epubcheck_clean(out / "书.epub")
+    with zipfile.ZipFile(out / "书.epub") as z:
+        chapters = sorted(n for n in z.namelist() if "chapter-" in n and n.endswith(".xhtml"))
+        for number, name in enumerate(chapters, 1):
+            page = z.read(name).decode()
+            assert f'href="#c{number}-intro"' in page and f'id="c{number}-intro"' in page
+    with zipfile.ZipFile(out / "书.docx") as z:
+        document = z.read("word/document.xml").decode()
+    bookmarks = re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', document)
+    assert len(bookmarks) == len(set(bookmarks)) and {"c1-intro", "c2-intro"} <= set(bookmarks)
+    assert re.findall(r'w:anchor="(c\d-intro)"', document) == ["c1-intro", "c2-intro"]
+
+
 def test_bad_posts_are_reported_and_skipped(tmp_path):
     posts = tmp_path / "posts"
     posts.mkdir()

@@ -179,7 +179,7 @@ def write(book: Book, target: Path, ctx) -> None:
     out.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
 
     def chapter_href(number: int, fragment: str) -> str:
-        return f"{Path(chapter_file(number)).name}#{fragment or f'chapter-{number}'}"
+        return f"{Path(chapter_file(number)).name}#{f'c{number}-{fragment}' if fragment else f'chapter-{number}'}"
 
     toc: list = []
     number = 0
@@ -191,8 +191,10 @@ def write(book: Book, target: Path, ctx) -> None:
                               part_section(part.title, f"part-{part_index}")))
         for doc in part.chapters:
             number += 1
+            # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
+            # cannot then meet the ids the writer makes.
             renderer = HtmlRenderer(ctx.resources, image_url, notes="endnote", diag=ctx.diag,
-                                    chapter_href=chapter_href)
+                                    chapter_href=chapter_href, id_prefix=f"c{number}-")
             body = renderer.chapter(doc, heading_level=1, section_id=f"chapter-{number}")
             title = doc.meta.title or str(number)
             item = page(f"chapter-{number}", chapter_file(number), title, body, doc.meta.lang or lang)

@@ -71,11 +71,11 @@ def lang_attrs(lang: str) -> str:
     return f' lang="{tag}" xml:lang="{tag}"' + (' dir="rtl"' if is_rtl(tag) else "")
 
 
-def attrs_html(attrs: Attrs, extra_classes: tuple[str, ...] = ()) -> str:
+def attrs_html(attrs: Attrs, id_prefix: str = "") -> str:
     out = []
     if attrs.id:
-        out.append(f' id="{esc(attrs.id)}"')
-    classes = tuple(attrs.classes) + extra_classes
+        out.append(f' id="{esc(id_prefix + attrs.id)}"')
+    classes = tuple(attrs.classes)
     if classes:
         out.append(f' class="{esc(" ".join(classes))}"')
     out.append(lang_attrs(attrs.lang))
@@ -86,7 +86,8 @@ def attrs_html(attrs: Attrs, extra_classes: tuple[str, ...] = ()) -> str:
 class HtmlRenderer:
     """Renders model nodes of one chapter to XHTML.
 
-    ``id_prefix`` keeps ids unique when many chapters share one HTML document (PDF).
+    ``id_prefix`` goes before every id the post brings: ids stay unique when many chapters
+    share one HTML document (PDF), and apart from those the writer makes (notes, sections).
     ``image_url`` maps a resolved resource to the URL the medium uses; ``chapter_href``
     maps a chapter link (number, fragment) to the medium's internal link (None: such links
     become plain text). ``link_notes``: print the URL of an external link in a footnote.
@@ -170,7 +171,7 @@ class HtmlRenderer:
             return (f'<p class="embed embed-{esc(b.kind)}"><span class="embed-label">{label}:</span> '
                     f'{title}<a href="{esc(b.url)}">{esc(b.url)}</a></p>')
         if isinstance(b, Div):
-            return f"<div{attrs_html(b.attrs)}>\n{self.blocks(b.blocks, heading_offset=offset)}\n</div>"
+            return f"<div{attrs_html(b.attrs, self.id_prefix)}>\n{self.blocks(b.blocks, heading_offset=offset)}\n</div>"
         raise TypeError(f"unknown block {type(b).__name__}")
 
     def _item(self, blocks: tuple[Block, ...], offset: int) -> str:
@@ -247,7 +248,7 @@ class HtmlRenderer:
         if isinstance(i, Note):
             return self._note(i)
         if isinstance(i, Span):
-            return f"<span{attrs_html(i.attrs)}>{self.inlines(i.content)}</span>"
+            return f"<span{attrs_html(i.attrs, self.id_prefix)}>{self.inlines(i.content)}</span>"
         if isinstance(i, Ruby):
             return f"<ruby>{self.inlines(i.base)}<rp>（</rp><rt>{esc(i.text)}</rt><rp>）</rp></ruby>"
         raise TypeError(f"unknown inline {type(i).__name__}")
@@ -315,8 +316,9 @@ class HtmlRenderer:
         # next number and is listed after it, and no two notes share an id.
         self._endnotes.append("")
         number = len(self._endnotes)
-        nid = f"{self.id_prefix}note-{number}"
-        rid = f"{self.id_prefix}noteref-{number}"
+        # Post ids all carry id_prefix; note ids start otherwise, so no post id meets them.
+        nid = f"note-{self.id_prefix}{number}"
+        rid = f"noteref-{self.id_prefix}{number}"
         body = self.blocks(inner_blocks)
         self._endnotes[number - 1] = (
             f'<li id="{nid}" epub:type="footnote">{body}'

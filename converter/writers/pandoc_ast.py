@@ -31,11 +31,11 @@ def attr(id_: str = "", classes: tuple[str, ...] = (), kv: tuple[tuple[str, str]
     return [id_, list(classes), [list(p) for p in kv]]
 
 
-def _attr_of(a: Attrs) -> Json:
+def _attr_of(a: Attrs, id_prefix: str) -> Json:
     kv = (("lang", a.lang),) if a.lang else ()
     if a.lang and is_rtl(a.lang):
         kv += (("dir", "rtl"),)  # pandoc's docx writer sets w:bidi/w:rtl from it
-    return attr(a.id, a.classes, kv)
+    return attr(id_prefix + a.id if a.id else "", a.classes, kv)
 
 
 def text_inlines(text: str) -> list[Json]:
@@ -62,6 +62,9 @@ class PandocBuilder:
     def __init__(self, resources: ResourceLookup, lang: str = "") -> None:
         self.resources = resources
         self.lang = lang
+        # Before every id a post brings, per chapter: Word bookmarks are book-wide, and two
+        # posts' "#intro" must each land in their own chapter.
+        self.id_prefix = ""
 
     # ------------------------------------------------------------------ inlines
     def inlines(self, nodes: tuple[Inline, ...]) -> list[Json]:
@@ -81,9 +84,12 @@ class PandocBuilder:
             return [{"t": "Code", "c": [_NO_ATTR, i.text]}]
         if isinstance(i, Link):
             target = chapter_target(i.url)
-            # Ids inside chapters are not unique across the book, so a link to another
-            # chapter goes to its heading (a bookmark named after the chapter).
-            url = f"#chapter-{target[0]}" if target else i.url
+            if target:
+                url = f"#c{target[0]}-{target[1]}" if target[1] else f"#chapter-{target[0]}"
+            elif i.url.startswith("#"):
+                url = f"#{self.id_prefix}{i.url[1:]}"
+            else:
+                url = i.url
             return [{"t": "Link", "c": [_NO_ATTR, self.inlines(i.content), [url, i.title]]}]
         if isinstance(i, Image):
             resource = self.resources.get(i.src)
@@ -95,7 +101,7 @@ class PandocBuilder:
         if isinstance(i, Note):
             return [{"t": "Note", "c": self.blocks(i.blocks)}]
         if isinstance(i, Span):
-            return [{"t": "Span", "c": [_attr_of(i.attrs), self.inlines(i.content)]}]
+            return [{"t": "Span", "c": [_attr_of(i.attrs, self.id_prefix), self.inlines(i.content)]}]
         if isinstance(i, Ruby):
             return [{"t": "RawInline", "c": ["openxml", ruby_openxml(_plain_inlines(i.base), i.text, self.lang)]}]
         raise TypeError(f"unknown inline {type(i).__name__}")
@@ -121,7 +127,7 @@ class PandocBuilder:
             return [{"t": "Para", "c": self.inlines(b.content)}]
         if isinstance(b, Heading):
             level = min(b.level + offset, 6)
-            return [{"t": "Header", "c": [level, _attr_of(b.attrs), self.inlines(b.content)]}]
+            return [{"t": "Header", "c": [level, _attr_of(b.attrs, self.id_prefix), self.inlines(b.content)]}]
         if isinstance(b, BlockQuote):
             return [{"t": "BlockQuote", "c": self.blocks(b.blocks, offset)}]
         if isinstance(b, BulletList):
@@ -145,7 +151,7 @@ class PandocBuilder:
             content.append({"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": b.url}], [b.url, ""]]})
             return [{"t": "Div", "c": [custom_style("Embed"), [{"t": "Para", "c": content}]]}]
         if isinstance(b, Div):
-            return [{"t": "Div", "c": [_attr_of(b.attrs), self.blocks(b.blocks, offset)]}]
+            return [{"t": "Div", "c": [_attr_of(b.attrs, self.id_prefix), self.blocks(b.blocks, offset)]}]
         raise TypeError(f"unknown block {type(b).__name__}")
 
     def _figure(self, f: Figure) -> list[Json]:
@@ -180,7 +186,11 @@ class PandocBuilder:
                                     [[_NO_ATTR, 0, [], rows(t.body)]], [_NO_ATTR, []]]}
 
     # ------------------------------------------------------------------ chapters
-    def chapter(self, doc: Document, level: int, chapter_id: str) -> list[Json]:
+    def chapter(self, doc: Document, level: int, number: int) -> list[Json]:
+        """Chapter ``number`` of the book: its title as a heading of ``level`` (bookmark
+        ``chapter-<number>``), byline, then the body with ids prefixed ``c<number>-``."""
+        self.id_prefix = f"c{number}-"
+        chapter_id = f"chapter-{number}"
         meta = doc.meta
         out: list[Json] = []
         title = [{"t": "Header", "c": [level, attr(chapter_id), text_inlines(meta.title)]}]
@@ -250,6 +260,6 @@ def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int]
             number += 1
             if blocks and blocks[-1]["t"] != "Header":
                 blocks.append(PAGE_BREAK)
-            blocks.extend(builder.chapter(doc, level, f"chapter-{number}"))
+            blocks.extend(builder.chapter(doc, level, number))
     meta: dict[str, Json] = {"lang": {"t": "MetaString", "c": lang}} if lang else {}
     return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
