@@ -218,8 +218,12 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
 @click.option("--lang", default=None, help="Fallback language tag when detection is inconclusive.")
 @click.option("--report", is_flag=True, help="Also list what each cleanup rule removed, and all warnings.")
 @click.option("--rules", "list_rules", is_flag=True, help="List the cleanup rules and exit.")
-def inspect(posts, fmt, drafts, lang, report, list_rules):
-    """Show how posts are read: the document model, its HTML, or its text."""
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Configuration file whose reading settings ([cleanup], convert, quotes, lang) apply "
+                   "(default: converter.toml or pyproject.toml here).")
+def inspect(posts, fmt, drafts, lang, report, list_rules, config_path):
+    """Show how posts are read: the document model, its HTML, or its text. Posts are read
+    as ``build`` reads them, with the configuration file's reading settings."""
     if list_rules:
         from .cleanup import SELECTOR_RULES, STRUCTURAL_RULES
 
@@ -235,8 +239,17 @@ def inspect(posts, fmt, drafts, lang, report, list_rules):
     from .writers.plaintext import document_text
     from .resources import ResourceStore
 
+    from .config import build_options, find_config, load_config
+
+    try:
+        path = config_path or find_config(Path.cwd())
+        read = build_options(load_config(path).defaults).read if path else ReadOptions()
+    except ConverterError as exc:
+        _err(f"error: {exc}")
+        sys.exit(2)
+    read = dataclasses.replace(read, drafts=drafts, lang=_lang(lang) if lang else read.lang)
     failed = False
-    for result in inspect_documents(tuple(posts), ReadOptions(drafts=drafts, lang=_lang(lang))):
+    for result in inspect_documents(tuple(posts), read):
         if report:
             _report(result)
         else:

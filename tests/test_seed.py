@@ -52,3 +52,14 @@ def test_inspect_report_names_the_rules_that_removed_things():
     assert proc.returncode == 0
     assert "generic.related-links" in proc.stderr and "generic.icons" in proc.stderr
     assert "阿里收缩网络业务" in proc.stderr  # the first words of what was removed
+
+
+def test_inspect_reads_as_build_does_with_the_config_file(tmp_path):
+    # The rule that removes the seed's related-links list, switched off in converter.toml:
+    # inspect run in that folder must keep the list, as build would.
+    (tmp_path / "converter.toml").write_text("[cleanup]\ndisable = ['generic.related-links']\n", encoding="utf-8")
+    plain = run_converter("inspect", "--report", "--format", "text", str(SEED))
+    configured = run_converter("inspect", "--report", "--format", "text", str(SEED), cwd=tmp_path)
+    assert plain.returncode == configured.returncode == 0
+    assert "generic.related-links" in plain.stderr and "generic.related-links" not in configured.stderr
+    assert len(configured.stdout) > len(plain.stdout)
