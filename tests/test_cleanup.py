@@ -133,6 +133,16 @@ def test_rules_can_be_disabled_and_added():
         read(html, CleanupOptions(extra=(("x.y", "p", "explode"),)))
 
 
+def test_unwrap_and_keep_images_are_reported_too():
+    html = ('<div class="box"><p>保留的正文内容</p></div>'
+            '<div class="hero"><img src="/a.jpg" alt="图"><span>点击查看大图</span></div><p>正文</p>')
+    blocks, text, diag = read(html, CleanupOptions(extra=(("site.box", ".box", "unwrap"),
+                                                          ("site.hero", ".hero", "keep-images"))))
+    assert "保留的正文内容" in text and "点击查看大图" not in text
+    info = {d.code: d.message for d in diag.items}
+    assert info["site.box"].startswith("1") and info["site.hero"] == "1, first: '点击查看大图'"
+
+
 def test_headings_inside_the_body_are_kept():
     blocks, _, _ = read("<h1>标题</h1><p>导语。</p><h1>第二个一级标题是小标题</h1><p>正文。</p>")
     assert sum(isinstance(b, Heading) for b in blocks) == 2

@@ -66,8 +66,10 @@ def clean(root: LexborNode, *, title: str, source_url: str, options: CleanupOpti
             if rule.action == "remove":
                 ctx.remove(rule.name, node)
             elif rule.action == "unwrap":
+                ctx.log(rule.name, node, label="", quiet=True)  # nothing is lost: counted only
                 node.unwrap()
             else:
+                ctx.log(rule.name, node)  # its text goes, so the report shows it
                 _keep_images(node)
     for name, _why in STRUCTURAL_RULES:
         if name not in _FIRST and enabled(name):

@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostics
 @dataclass
 class CleanupContext:
     """The body being cleaned (``root``), the post's title and source URL, and the log of
-    what each rule removed."""
+    what each rule removed or changed."""
 
     root: LexborNode
     title: str = ""
@@ -26,11 +26,16 @@ class CleanupContext:
         removals that lose nothing, such as duplicate copies)."""
         if node.parent is None:
             return
+        self.log(rule, node, label=label, quiet=quiet)
+        node.decompose()
+
+    def log(self, rule: str, node: LexborNode, *, label: str | None = None, quiet: bool = False) -> None:
+        """Count what ``rule`` did to ``node`` (removed, unwrapped, stripped to its images)
+        and keep the first words of the first one."""
         snippet = label if label is not None else " ".join((node.text(deep=True, separator=" ") or "").split())[:40]
         self.removed[rule] += 1
         if rule not in self.first and (snippet or quiet):
             self.first[rule] = snippet
-        node.decompose()
 
     def report(self, diag: Diagnostics) -> None:
         """One info diagnostic per rule that removed something."""
