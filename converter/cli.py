@@ -155,7 +155,7 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
     """Build books from posts (files, folders, glob patterns), or every book of the
     configuration file when no posts are named."""
     from .cli_progress import RichFetchProgress
-    from .config import BookConfig, find_config, load_config, plan
+    from .config import BookConfig, find_config, ignored_settings, load_config, plan
     from .pipeline import build_all
 
     given = {
@@ -173,6 +173,9 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
+    for spec in specs:
+        for note in ignored_settings(spec.options):
+            _err(f"warning: {note}")
     if font_dirs:
         from .fontfiles import use_font_dirs
 
@@ -206,6 +209,8 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
         _err(summary)
         if report.images.seen:
             _err(report.images.summary())
+    if strict and warnings and not report.failures:
+        _err(f"error: {len(warnings)} warning(s), and --strict makes them fail the build")
     if report.failures or (strict and warnings):
         sys.exit(1)
 

@@ -371,6 +371,8 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, 
         raise UsageError(f"no book named {', '.join(unknown)} in the configuration",
                          path=config.path, hint=f"books: {', '.join(named)}")
     if inputs:
+        if len(picked) > 1:
+            raise UsageError("with posts on the command line, give at most one --book (whose settings apply)")
         base = named[picked[0]] if picked else config.defaults
         book = merged(merged(base, overrides), BookConfig(inputs=inputs))
         return [BookSpec(book_name(book, 1), inputs, build_options(book, strict=strict))]
@@ -383,3 +385,13 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, 
             raise ConfigError(f"book '{name}' has no 'inputs'", path=config.path)
         specs.append(BookSpec(name, book.inputs, build_options(book, strict=strict)))
     return specs
+
+
+def ignored_settings(options: BuildOptions) -> list[str]:
+    """Settings of one build that cannot take effect together, said so instead of dropped
+    silently: a file per post has no parts and no volumes."""
+    book = options.book
+    if not book.per_post:
+        return []
+    ignored = [name for name, given in (("group", book.group != "none"), ("split", book.split != Split())) if given]
+    return [f"{' and '.join(ignored)} ignored: --per-post makes one file per post"] if ignored else []

@@ -137,6 +137,8 @@ def test_strict_fails_on_missing_glyphs(tmp_path):
     post.write_text("---\ntitle: t\n---\n私用区字符 \ue000 无字形。\n", encoding="utf-8")
     proc = run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub", "--strict")
     assert proc.returncode == 1 and "missing-glyph" in proc.stderr and "U+E000" in proc.stderr
+    quiet = run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub", "--strict", "-q")
+    assert quiet.returncode == 1 and quiet.stderr.strip() == "error: 1 warning(s), and --strict makes them fail the build"
     assert run_converter("build", str(post), "-o", str(tmp_path / "out"), "-f", "epub").returncode == 0
     from .conftest import assert_epubcheck_clean
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from converter.config import BookConfig, find_config, load_config, plan
+from converter.config import BookConfig, find_config, ignored_settings, load_config, plan
 from converter.errors import ConfigError, UsageError
 from converter.options import STYLES_DIR, Filters, Split
 
@@ -130,6 +130,16 @@ def test_usage_errors(tmp_path):
         plan((), load_config(write(tmp_path, "title = 'x'")), BookConfig(), ())
     with pytest.raises(ConfigError, match="same name"):
         load_config(write(tmp_path, "[[book]]\nname = 'a'\n[[book]]\nname = 'a'\n"))
+    names = [s.name for s in plan((), config, BookConfig(), ())]
+    with pytest.raises(UsageError, match="at most one --book"):
+        plan(("posts",), config, BookConfig(), tuple(names))
+
+
+def test_settings_that_cannot_apply_are_named():
+    (spec,) = plan(("posts",), None, BookConfig(per_post=True, split="year", group="category"), ())
+    assert ignored_settings(spec.options) == ["group and split ignored: --per-post makes one file per post"]
+    (spec,) = plan(("posts",), None, BookConfig(split="year"), ())
+    assert ignored_settings(spec.options) == []
 
 
 def test_the_documented_example_is_valid(tmp_path):
