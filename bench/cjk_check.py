@@ -31,8 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pdfplumber  # noqa: E402
-
 from converter.langtag import family  # noqa: E402
 from tests.checks import (  # noqa: E402
     FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts, pdf_lines,

@@ -37,7 +37,7 @@ from converter.pipeline import read_one  # noqa: E402
 from converter.sources import Discovered  # noqa: E402
 from converter.sources.feedheader import split_feed_header  # noqa: E402
 from converter.sources.frontmatter import split  # noqa: E402
-from converter.transforms.walk import map_tree  # noqa: E402
+from converter.tree import map_tree  # noqa: E402
 from converter.writers.plaintext import document_text  # noqa: E402
 
 # The oracle's own view of the source: article containers and the junk catalogued in corpus

@@ -8,6 +8,7 @@ were still built; each failure is one line on stderr naming the file and the pro
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -169,7 +170,7 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
     try:
         path = config_path or find_config(Path.cwd())
         config = load_config(path) if path else None
-        specs = plan(tuple(inputs), config, BookConfig(**given), tuple(books), strict=strict)
+        specs = plan(tuple(inputs), config, BookConfig(**given), tuple(books))
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
@@ -179,7 +180,9 @@ def build(ctx, inputs, config_path, books, output_dir, formats, per_post, title,
     if font_dirs:
         from .fontfiles import use_font_dirs
 
-        use_font_dirs(tuple(font_dirs), Path(tempfile.mkdtemp(prefix="converter-fonts-")))
+        work = Path(tempfile.mkdtemp(prefix="converter-fonts-"))  # fonts.conf and fontconfig's cache
+        ctx.call_on_close(lambda: shutil.rmtree(work, ignore_errors=True))
+        use_font_dirs(tuple(font_dirs), work)
     resources = _resource_options(**resource_flags)
     interactive = not quiet and sys.stderr.isatty()
     progress = (lambda msg: _err(f"· {msg}")) if interactive else None

@@ -319,7 +319,7 @@ def cleanup_options(config: CleanupConfig | None) -> CleanupOptions:
     return CleanupOptions(disabled=frozenset(c.disable or ()), extra=extra, site_names=c.site_names or ())
 
 
-def build_options(book: BookConfig, *, strict: bool = False) -> BuildOptions:
+def build_options(book: BookConfig) -> BuildOptions:
     """The options of one book (values already checked)."""
     f = book.filter or FilterConfig()
     lang = book.lang or ""
@@ -342,14 +342,13 @@ def build_options(book: BookConfig, *, strict: bool = False) -> BuildOptions:
             cover=book.cover or "auto",
         ),
         write=write,
-        strict=strict,
         output_name=book.output or "",
         skip_transforms=frozenset() if book.cjk_spacing in (None, True) else frozenset({"cjk-spacing"}),
     )
 
 
-def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, picked: tuple[str, ...],
-         *, strict: bool = False) -> list[BookSpec]:
+def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig,
+         picked: tuple[str, ...]) -> list[BookSpec]:
     """The books one ``converter build`` makes.
 
     With inputs on the command line: one book of them, with the settings of the picked
@@ -364,7 +363,7 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, 
         if picked:
             raise UsageError("--book needs a configuration file", hint="pass --config FILE")
         book = merged(BookConfig(), overrides)
-        return [BookSpec(book_name(book, 1), inputs, build_options(book, strict=strict))]
+        return [BookSpec(book_name(book, 1), inputs, build_options(book))]
     named = {book_name(b, i): b for i, b in enumerate(config.books, 1)}
     unknown = [p for p in picked if p not in named]
     if unknown:
@@ -375,7 +374,7 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, 
             raise UsageError("with posts on the command line, give at most one --book (whose settings apply)")
         base = named[picked[0]] if picked else config.defaults
         book = merged(merged(base, overrides), BookConfig(inputs=inputs))
-        return [BookSpec(book_name(book, 1), inputs, build_options(book, strict=strict))]
+        return [BookSpec(book_name(book, 1), inputs, build_options(book))]
     specs = []
     for name, book in named.items():
         if picked and name not in picked:
@@ -383,7 +382,7 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig, 
         book = merged(book, overrides)
         if not book.inputs:
             raise ConfigError(f"book '{name}' has no 'inputs'", path=config.path)
-        specs.append(BookSpec(name, book.inputs, build_options(book, strict=strict)))
+        specs.append(BookSpec(name, book.inputs, build_options(book)))
     return specs
 
 

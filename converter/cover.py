@@ -2,9 +2,9 @@
 
 Title (the series title for a volume, with the volume label set large), subtitle, authors and
 the dates the posts span, in the CJK face of the book's language from the font policy. The
-face is found through fontconfig (``fc-match``: a TTC file and the index of the face in it)
-and checked against the text with its character map: the first face of the stack that has
-every character wins; characters that no face has (emoji in titles) are left out with a
+face is found through fontconfig (a TTC file and the index of the face in it) and checked
+against the text with its character map: the first face of the stack that has every
+character wins; characters that no face has (emoji in titles) are left out with a
 warning rather than drawn as boxes. Nothing is drawn in the top and bottom 12% of the height:
 PDF pages are wider than 1:1.6, so the PDF crops the cover's top and bottom to fill the page.
 """
@@ -12,15 +12,11 @@ PDF pages are wider than 1:1.6, so the PDF crops the cover's top and bottom to f
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-from dataclasses import dataclass
-from functools import cache
 
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .diagnostics import Diagnostics
+from .fontfiles import Face, cmap, find_face
 from .fonts import LATIN, STACKS, stack_for
 from .labels import coverage_label
 from .langtag import family
@@ -33,43 +29,6 @@ _NO_START = set("，。、；：？！）》」』”’…ー々〉】〕,.;:?!
 _NO_END = set("（《「『“‘〈【〔([{")
 
 
-@dataclass(frozen=True, slots=True)
-class Face:
-    """A font face in a file (``index``: the face's number in a TTC collection)."""
-
-    family: str
-    path: str
-    index: int
-
-
-@cache
-def find_face(family: str, bold: bool) -> Face | None:
-    """The installed face of ``family`` (None when fontconfig has no such family: fc-match
-    always answers with something, so its family is checked)."""
-    if shutil.which("fc-match") is None:
-        return None
-    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern],
-                             capture_output=True, text=True, timeout=20, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    names, _, rest = out.partition("\t")
-    path, _, index = rest.partition("\t")
-    if family.casefold() not in (n.strip().casefold() for n in names.split(",")) or not path:
-        return None
-    return Face(family, path, int(index or 0))
-
-
-@cache
-def _charset(face: Face) -> frozenset[int]:
-    font = TTFont(face.path, fontNumber=face.index, lazy=True)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
 def _visible(text: str) -> set[int]:
     return {ord(c) for c in text if not c.isspace()}
 
@@ -80,11 +39,11 @@ def choose_face(texts: list[str], lang: str, style: str, bold: bool) -> tuple[Fa
     wanted = set().union(*(_visible(t) for t in texts)) if texts else set()
     best: tuple[Face | None, set[int]] = (None, wanted)
     families = getattr(stack_for(lang), style) + getattr(LATIN, style) + getattr(STACKS["zh-Hans"], style)
-    for family in dict.fromkeys(families):
-        face = find_face(family, bold)
+    for name in dict.fromkeys(families):
+        face = find_face(name, 700 if bold else 400)
         if face is None:
             continue
-        missing = wanted - _charset(face)
+        missing = wanted - cmap(face.path, face.index)
         if len(missing) < len(best[1]) or best[0] is None:
             best = (face, missing)
         if not missing:
@@ -95,7 +54,7 @@ def choose_face(texts: list[str], lang: str, style: str, bold: bool) -> tuple[Fa
 def _font(face: Face | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     if face is None:
         return ImageFont.load_default(size)
-    return ImageFont.truetype(face.path, size, index=face.index)
+    return ImageFont.truetype(str(face.path), size, index=face.index)
 
 
 def _units(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from .fontfiles import cmap, find_face
 from .fonts import all_families
 from .model import Document, Image, Note
-from .transforms.walk import block_texts, iter_tree
+from .tree import block_texts, iter_tree
 
 # Characters that need no glyph of their own: controls, format characters (joiners,
 # variation selectors, bidi marks), line and paragraph separators.

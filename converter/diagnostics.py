@@ -7,7 +7,6 @@ turns any of them into a failure.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -50,10 +49,6 @@ class Diagnostics:
     def extend(self, other: "Diagnostics | list[Diagnostic] | tuple[Diagnostic, ...]") -> None:
         """Add every diagnostic of ``other``."""
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
-
-    def counts(self) -> Counter[str]:
-        """Number of warnings per code."""
-        return Counter(d.code for d in self.warnings)
 
     def __len__(self) -> int:
         return len(self.items)

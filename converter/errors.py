@@ -50,10 +50,6 @@ class FrontMatterError(SourceError):
     """A post's front matter cannot be parsed or has a field of the wrong kind."""
 
 
-class ReaderError(ConverterError):
-    """A post's body cannot be turned into the document model."""
-
-
 class RenderError(ConverterError):
     """A writer failed to produce its output file."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .labels import label, month_label
 from .model import Document
-from .transforms.walk import block_texts
+from .tree import block_texts
 
 _LAST = (1, "")  # sort key of the "undated" / "uncategorized" group: after every other
 

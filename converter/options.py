@@ -106,8 +106,8 @@ REMOTE_MODES = ("fetch", "cache", "off")
 class ResourceOptions:
     """Where resources (images) may come from, and what is done with them.
 
-    ``roots``: folders that local paths may resolve into (the input folders by default);
-    nothing outside them is ever read.
+    Local paths may resolve only into the input folders and ``site_roots``; nothing outside
+    them is ever read.
     ``site_roots``: folders that root-relative paths (``/images/a.png``) resolve against,
     before the input folders and their ``static/`` folders; they are allowed roots too.
     ``remote``: ``fetch`` (cache, then network), ``cache`` (cache only: ``--offline``) or
@@ -118,7 +118,6 @@ class ResourceOptions:
     not tried again.
     """
 
-    roots: tuple[Path, ...] = ()
     site_roots: tuple[Path, ...] = ()
     remote: str = "fetch"
     cache_dir: Path | None = None
@@ -220,6 +219,5 @@ class BuildOptions:
     resources: ResourceOptions = ResourceOptions()
     book: BookOptions = BookOptions()
     write: WriteOptions = WriteOptions()
-    strict: bool = False
     skip_transforms: frozenset[str] = frozenset()
     output_name: str = ""

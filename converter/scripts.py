@@ -15,6 +15,10 @@ _BOPOMOFO = r"\u3100-\u312f\u31a0-\u31bf"
 # CJK symbols and punctuation, full-width forms, vertical forms, CJK compatibility forms.
 _CJK_PUNCT = r"\u3000-\u303f\uff00-\uff65\ufe10-\ufe1f\ufe30-\ufe4f\u2e80-\u2fdf"
 
+# The classes themselves, for patterns elsewhere (spacing, punctuation width).
+HAN_CLASS = _HAN
+KANA_CLASS = _KANA
+
 HAN_RE = re.compile(f"[{_HAN}]")
 KANA_RE = re.compile(f"[{_KANA}]")
 HANGUL_RE = re.compile(f"[{_HANGUL}]")
@@ -29,16 +33,6 @@ _NO_SPACE_RE = re.compile(f"[{_NO_SPACE}]")
 _NO_SPACE_EXTRA = frozenset("“”‘’…—")
 
 
-def is_han(ch: str) -> bool:
-    """True for a Han ideograph."""
-    return bool(HAN_RE.match(ch))
-
-
-def is_kana(ch: str) -> bool:
-    """True for hiragana, katakana and half-width katakana."""
-    return bool(KANA_RE.match(ch))
-
-
 def is_hangul(ch: str) -> bool:
     """True for Hangul syllables and jamo."""
     return bool(HANGUL_RE.match(ch))
@@ -48,8 +42,3 @@ def is_no_space(ch: str) -> bool:
     """True for characters of scripts that put no space between words (Chinese, Japanese),
     including their full-width punctuation."""
     return bool(_NO_SPACE_RE.match(ch)) or ch in _NO_SPACE_EXTRA
-
-
-def is_cjk(ch: str) -> bool:
-    """True for any CJK character: Han, kana, Hangul, bopomofo or CJK punctuation."""
-    return is_no_space(ch) and ch not in _NO_SPACE_EXTRA or is_hangul(ch)

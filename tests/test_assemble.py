@@ -12,7 +12,7 @@ from converter.diagnostics import Diagnostics
 from converter.model import Attrs, Document, Heading, Link, Meta, Paragraph, Text, chapter_target
 from converter.options import BookOptions, Filters, Split
 from converter.selection import lang_matches
-from converter.transforms.walk import map_tree
+from converter.tree import map_tree
 from converter.urlkey import url_key
 
 

@@ -13,9 +13,8 @@ from converter.coverage import missing_glyphs
 from converter.diagnostics import Diagnostics
 from converter.fontembed import embed_fonts, font_face_css
 from converter.model import (
-    Attrs, BlockQuote, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Figure, Heading, Image, Meta, Paragraph,
-    Part, Span, Strong,
-    Text, to_json,
+    Attrs, BlockQuote, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Figure, Image, Meta, Paragraph, Part,
+    Span, Strong, Text, to_json,
 )
 from converter.options import ReadOptions
 from converter.transforms import Context, cjk, language
@@ -298,3 +297,20 @@ def test_vertical_traditional_chinese_epub(tmp_path):
     assert run_converter("build", str(post), "-o", str(horizontal), "-f", "epub").returncode == 0
     with zipfile.ZipFile(next(horizontal.glob("*.epub"))) as z:
         assert "page-progression-direction" not in z.read("EPUB/content.opf").decode()
+
+
+def test_font_dir_leaves_no_temporary_files(tmp_path):
+    import os
+    import subprocess
+
+    from .conftest import converter_cmd
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "fonts").mkdir()
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: t\n---\n正文。\n", encoding="utf-8")
+    proc = subprocess.run(converter_cmd() + ["build", str(post), "-f", "txt", "-o", str(tmp_path / "out"),
+                                             "--font-dir", str(tmp_path / "fonts")],
+                          env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert not list((tmp_path / "tmp").iterdir())

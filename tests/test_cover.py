@@ -23,7 +23,7 @@ COLORS = dict(background="#1f2a3c", foreground="#f4efe4", accent="#c8a45a")
 
 def test_faces_follow_the_language():
     face, missing = choose_face(["标题"], "zh-Hans", "serif", bold=True)
-    assert face.family == "Noto Serif CJK SC" and face.path.endswith(".ttc") and not missing
+    assert face.family == "Noto Serif CJK SC" and face.path.suffix == ".ttc" and face.weight == 700 and not missing
     assert choose_face(["標題"], "zh-Hant", "sans", bold=False)[0].family == "Noto Sans CJK TC"
     assert choose_face(["Title"], "en", "serif", bold=False)[0].family == "Noto Serif"
     # An English book with a Chinese title falls through to a face that has the characters.

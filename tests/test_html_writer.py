@@ -48,3 +48,12 @@ def test_notes_inside_notes_get_their_own_numbers():
     assert ids == ["note-1", "note-2", "note-3"]
     assert html.index("外注") < html.index("内注") < html.index("第三")
     assert len(set(re.findall(r' id="([^"]+)"', html))) == len(re.findall(r' id="([^"]+)"', html))
+
+
+def test_embeds_are_labelled_in_the_chapter_language():
+    from converter.model import Embed
+
+    for lang, word in (("zh-Hans", "视频"), ("ja", "動画"), ("en", "Video"), ("ko", "동영상")):
+        doc = Document(Meta(title="T", lang=lang), (Embed("https://youtube.com/x", "video"),))
+        html = HtmlRenderer(ResourceStore(), lambda r: r.id).chapter(doc)
+        assert f'<span class="embed-label">{word}:</span>' in html

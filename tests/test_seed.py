@@ -6,7 +6,7 @@ from converter.model import Figure, Heading, Image, Link, Paragraph
 from converter.options import ReadOptions
 from converter.pipeline import read_one
 from converter.sources import Discovered
-from converter.transforms.walk import inline_text, iter_tree
+from converter.tree import inline_text, iter_tree
 
 from .conftest import EXAMPLES, run_converter
 

@@ -27,6 +27,7 @@ from ..model import (
 )
 from ..options import CleanupOptions
 from ..scripts import is_no_space
+from ..tree import block_texts
 from ..urls import absolute_url, image_source, refused_scheme, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
 
@@ -139,20 +140,6 @@ def _visible(inlines: tuple[Inline, ...] | list[Inline]) -> bool:
         elif not isinstance(node, LineBreak) and not _is_anchor(node):
             return True
     return False
-
-
-def _inline_text(inlines: tuple[Inline, ...] | list[Inline]) -> str:
-    parts = []
-    for node in inlines:
-        if isinstance(node, (Text, Code)):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append("\n")
-        elif isinstance(node, Ruby):
-            parts.append(_inline_text(node.base))
-        elif hasattr(node, "content"):
-            parts.append(_inline_text(node.content))
-    return "".join(parts)
 
 
 def _strip_edges(inlines: list[Inline]) -> list[Inline]:
@@ -549,7 +536,7 @@ class HtmlReader:
             elif isinstance(block, Figure):
                 out.append(block.image)
             else:
-                text = _block_text(block)
+                text = " ".join(t for t in block_texts((block,), code=True) if t)
                 if text:
                     out.append(Text(text))
         return out
@@ -803,20 +790,6 @@ def _span(value: str | None) -> int:
         return max(1, min(int((value or "1").strip()), MAX_SPAN))
     except ValueError:
         return 1
-
-
-def _block_text(block: Block) -> str:
-    if isinstance(block, (Paragraph, Heading)):
-        return _inline_text(block.content)
-    if isinstance(block, CodeBlock):
-        return block.text
-    for name in ("blocks",):
-        inner = getattr(block, name, None)
-        if inner is not None:
-            return " ".join(_block_text(b) for b in inner)
-    if isinstance(block, (BulletList, OrderedList)):
-        return " ".join(_block_text(b) for item in block.items for b in item)
-    return ""
 
 
 _BLOCK_HANDLERS: dict[str, Callable[[HtmlReader, LexborNode, int], list[Block]]] = {

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from ..diagnostics import Diagnostics
 from ..model import Document, Image
 from ..options import ResourceOptions
-from ..transforms.walk import map_tree
+from ..tree import map_tree
 from .cache import Cache
 from .fetch import Fetcher, split_url
 from .images import TARGETS, Sniffed, Variants, resource_id, sniff
@@ -61,11 +61,12 @@ class FetchProgress(Protocol):
 @dataclass(slots=True)
 class ResolveStats:
     """What the resolver did: unique remote images ``fetched`` from the network, taken from
-    the ``cached`` index, or ``failed``; unique ``local`` and ``data:`` images; image
-    occurrences left as ``placeholders``."""
+    the ``cached`` index, ``skipped`` (not fetched by choice: offline) or ``failed``; unique
+    ``local`` and ``data:`` images; image occurrences left as ``placeholders``."""
 
     fetched: int = 0
     cached: int = 0
+    skipped: int = 0
     failed: int = 0
     local: int = 0
     placeholders: int = 0
@@ -78,11 +79,12 @@ class ResolveStats:
     @property
     def seen(self) -> bool:
         """Whether the build had any image at all."""
-        return any((self.fetched, self.cached, self.failed, self.local, self.placeholders))
+        return any((self.fetched, self.cached, self.skipped, self.failed, self.local, self.placeholders))
 
     def summary(self) -> str:
+        skipped = f"{self.skipped} not fetched (offline), " if self.skipped else ""
         return (f"images: {self.fetched} fetched, {self.cached} from cache, {self.local} local, "
-                f"{self.failed} failed, {self.placeholders} placeholder(s)")
+                f"{skipped}{self.failed} failed, {self.placeholders} placeholder(s)")
 
 
 def _host_key(src: str) -> str:
@@ -115,7 +117,7 @@ class Resolver:
                  targets: tuple[str, ...] = (), progress: FetchProgress | None = None,
                  fetcher: Fetcher | None = None, stats: ResolveStats | None = None) -> None:
         self.options = options
-        self.local = LocalFiles((*options.roots, *roots), options.site_roots)
+        self.local = LocalFiles(roots, options.site_roots)
         self.cache = Cache(options.cache_dir or work_dir, options.failure_ttl)
         self.store = ResourceStore(make_variant=Variants(options.images, self.cache))
         self.targets = tuple(t for t in dict.fromkeys(targets) if t in TARGETS)
@@ -235,8 +237,9 @@ class Resolver:
     def _remote(self, url: str, referer: str) -> Resource:
         try:
             resource, how = self._remote_resource(url, referer)
-        except Unavailable:
-            self.stats.count("failed")
+        except Unavailable as exc:
+            # Not fetching by choice (--offline, --no-fetch-images) is no failure.
+            self.stats.count("skipped" if exc.kind == "offline" else "failed")
             raise
         self.stats.count(how)
         return resource

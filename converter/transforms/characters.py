@@ -14,7 +14,7 @@ import html
 import re
 
 from ..model import Document, Text
-from .walk import map_tree
+from ..tree import map_tree
 
 # Zero-width spaces and joiners, BOMs, bidi controls, and U+FFFC (the object replacement
 # character editors leave where an embedded object was).

@@ -21,13 +21,14 @@ import re
 
 from ..langtag import family
 from ..model import Attrs, Code, Document, Inline, Ruby, Span, Text
+from ..scripts import HAN_CLASS, KANA_CLASS
 from .textruns import leaves, map_inline_runs, replace, span_lang, wrap_matches
 
 QUARTER_EM = "\u2005"
 WORD_JOINER = "\u2060"
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = KANA_CLASS + HAN_CLASS
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN_CLASS
 _AUTOSPACE_RE = re.compile(f"(?<=[{_CJK}])(?=[{_LATIN}])|(?<=[{_LATIN}])(?=[{_CJK}])")
 _FULLWIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")

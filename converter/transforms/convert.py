@@ -12,11 +12,10 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
-from ..errors import UsageError
 from ..langtag import canonical, is_chinese
 from ..model import Div, Document, Image, Span
 from .textruns import leaves, map_inline_runs, replace
-from .walk import map_tree
+from ..tree import map_tree
 
 # --convert value → (OpenCC configuration, language tag of the result)
 CONVERSIONS: dict[str, tuple[str, str]] = {
@@ -29,7 +28,6 @@ CONVERSIONS: dict[str, tuple[str, str]] = {
 }
 _CORNER = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 _CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
-QUOTE_STYLES = ("", "corner", "curly")
 
 
 @cache
@@ -37,14 +35,6 @@ def _converter(config: str):
     from opencc import OpenCC
 
     return OpenCC(config)
-
-
-def check(convert: str, quotes: str) -> None:
-    """Reject unknown conversion names or quote styles early (a usage error)."""
-    if convert and convert not in CONVERSIONS:
-        raise UsageError(f"unknown conversion {convert!r}; choose from {', '.join(CONVERSIONS)}")
-    if quotes not in QUOTE_STYLES:
-        raise UsageError(f"unknown quote style {quotes!r}; choose 'corner' or 'curly'")
 
 
 def _foreign(node) -> bool:

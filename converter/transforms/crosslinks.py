@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from ..model import Book, Document, Link, chapter_link
 from ..urlkey import path_key, url_key
 from .links import collect_ids
-from .walk import map_tree
+from ..tree import map_tree
 
 
 def _permalink(doc: Document) -> str:

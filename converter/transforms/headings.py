@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Document, Heading
-from .walk import iter_tree, map_tree
+from ..tree import iter_tree, map_tree
 
 
 def normalize_levels(doc, ctx) -> Document:

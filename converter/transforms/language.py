@@ -19,7 +19,7 @@ from ..langdetect import detect
 from ..langtag import family, is_rtl
 from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span
 from .textruns import map_inline_runs, wrap_matches
-from .walk import block_texts, inline_text
+from ..tree import block_texts, inline_text
 
 _MIN_PARAGRAPH = 12  # characters: shorter paragraphs say too little about their language
 # Three or more Latin words. A word's inner ' and - sit between letters, a separator starts

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Div, Document, Heading, Link, Span
-from .walk import iter_tree, map_tree
+from ..tree import iter_tree, map_tree
 
 
 def collect_ids(doc: Document) -> set[str]:

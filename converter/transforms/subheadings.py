@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Document, Heading, Inline, LineBreak, Link, Paragraph, Span, Strong, Text
-from .walk import inline_text, iter_tree
+from ..tree import inline_text, iter_tree
 
 MAX_CHARS = 40
 _SENTENCE_END = ("。", "．", ".", "：", ":", "；", ";", "，", ",")

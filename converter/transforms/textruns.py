@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from ..model import (
     Block, Code, Figure, Heading, Image, Inline, LineBreak, Note, Paragraph, Ruby, Span, Table, Text,
 )
-from .walk import map_tree
+from ..tree import map_tree
 
 Leaf = Text | None
 

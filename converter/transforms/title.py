@@ -13,7 +13,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from ..model import Div, Document, Figure, Heading, Paragraph
-from .walk import inline_text
+from ..tree import inline_text
 
 _SEPARATORS = r"\s+[-–—|·]\s+|\s*[｜丨]\s*"
 # How many leading blocks may precede the repeated title (lead image, dek, byline).

@@ -18,17 +18,16 @@ from html import escape
 
 from ..diagnostics import Diagnostics
 from ..langtag import canonical, is_rtl
+from ..labels import embed_label
 from ..model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak, chapter_target,
 )
-from ..transforms.walk import block_texts, inline_text
+from ..tree import block_texts, inline_text
 from ..resources import Resource, ResourceLookup
 from ..urls import is_web_url
 
-EMBED_LABELS = {"video": "Video", "audio": "Audio", "iframe": "Embedded content",
-                "object": "Embedded content", "embed": "Embedded content", "tweet": "Tweet"}
 
 
 def esc(text: str) -> str:
@@ -104,6 +103,7 @@ class HtmlRenderer:
     _endnotes: list[str] = field(default_factory=list)
     _in_link: int = 0
     _no_notes: int = 0  # inside a footnote or heading, where another footnote cannot go
+    _lang: str = ""  # the chapter's, for the words the writer adds
 
     # ------------------------------------------------------------------ chapters
     def chapter(self, doc: Document, *, heading_level: int = 1, number: int | None = None,
@@ -111,6 +111,7 @@ class HtmlRenderer:
         """A whole chapter as a ``<section>``: title, byline, body and its notes."""
         self._endnotes = []
         meta = doc.meta
+        self._lang = meta.lang
         h = min(heading_level, 6)
         body = self.blocks(doc.blocks, heading_offset=h)
         byline = []
@@ -166,7 +167,7 @@ class HtmlRenderer:
         if isinstance(b, ThematicBreak):
             return "<hr/>"
         if isinstance(b, Embed):
-            label = EMBED_LABELS.get(b.kind, "Embedded content")
+            label = esc(embed_label(b.kind, self._lang))
             title = f"{esc(b.title)} " if b.title else ""
             return (f'<p class="embed embed-{esc(b.kind)}"><span class="embed-label">{label}:</span> '
                     f'{title}<a href="{esc(b.url)}">{esc(b.url)}</a></p>')

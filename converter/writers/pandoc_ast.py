@@ -17,10 +17,11 @@ from ..model import (
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak, chapter_target,
 )
 from ..fonts import stack_for
+from ..labels import embed_label
 from ..langtag import family, is_rtl
 from ..resources import ResourceLookup
+from ..tree import inline_text
 from ..urls import is_web_url
-from .html import EMBED_LABELS
 
 Json = Any
 _SPACE_RE = re.compile(r"(\s+)")
@@ -103,7 +104,7 @@ class PandocBuilder:
         if isinstance(i, Span):
             return [{"t": "Span", "c": [_attr_of(i.attrs, self.id_prefix), self.inlines(i.content)]}]
         if isinstance(i, Ruby):
-            return [{"t": "RawInline", "c": ["openxml", ruby_openxml(_plain_inlines(i.base), i.text, self.lang)]}]
+            return [{"t": "RawInline", "c": ["openxml", ruby_openxml(inline_text(i.base), i.text, self.lang)]}]
         raise TypeError(f"unknown inline {type(i).__name__}")
 
     def _placeholder_inlines(self, image: Image) -> list[Json]:
@@ -144,7 +145,7 @@ class PandocBuilder:
         if isinstance(b, ThematicBreak):
             return [{"t": "HorizontalRule"}]
         if isinstance(b, Embed):
-            label = EMBED_LABELS.get(b.kind, "Embedded content")
+            label = embed_label(b.kind, self.lang)
             content = [{"t": "Strong", "c": text_inlines(label + ":")}, {"t": "Space"}]
             if b.title:
                 content += text_inlines(b.title) + [{"t": "Space"}]
@@ -215,12 +216,6 @@ class PandocBuilder:
         else:
             out.extend(body)
         return out
-
-
-def _plain_inlines(inlines) -> str:
-    from ..transforms.walk import inline_text
-
-    return inline_text(inlines)
 
 
 def ruby_openxml(base: str, reading: str, lang: str, size_half_points: int = 22) -> str:

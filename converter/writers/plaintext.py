@@ -12,7 +12,7 @@ from ..model import (
     Block, BlockQuote, Book, BulletList, CodeBlock, Div, Document, Embed, Figure, Heading, Note,
     OrderedList, Paragraph, Table, ThematicBreak,
 )
-from ..transforms.walk import inline_text, iter_tree
+from ..tree import inline_text, iter_tree
 
 EXTENSION = ".txt"
 # Plain text stays as written.

@@ -1,4 +1,4 @@
-"""Generic tree helpers for transforms: plain text of nodes, and bottom-up rewriting."""
+"""Generic helpers over the document tree: plain text of nodes, walking and bottom-up rewriting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from ..model import (
+from .model import (
     Attrs, Block, BlockQuote, BulletList, Code, CodeBlock, Div, Figure, Heading, Image, Inline,
     LineBreak, Note, OrderedList, Paragraph, Ruby, Table, Text,
 )
