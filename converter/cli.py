@@ -18,19 +18,18 @@ from click.core import ParameterSource
 
 from . import __version__
 from .errors import ConverterError
-from .langtag import canonical
 from .model import to_json
 from .options import GROUPS, ORDERS, PAGE_SIZES, FetchOptions, ImageOptions, ReadOptions, ResourceOptions
 from .writers import WRITERS
 
 
-def _lang(value: str | None) -> str:
-    if not value:
-        return ""
-    tag = canonical(value)
-    if not tag:
-        raise click.BadParameter(f"{value!r} is not a BCP 47 language tag (e.g. zh-Hans, zh-Hant, ja, ko, en)")
-    return tag
+def _lang(value: str) -> str:
+    from .config import lang_tag
+
+    try:
+        return lang_tag(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {exc}", param_hint="--lang") from None
 
 
 def _err(message: str) -> None:

@@ -226,7 +226,8 @@ def _date(value: str) -> str:
     return value
 
 
-def _lang(value: str) -> str:
+def lang_tag(value: str) -> str:
+    """``value`` as a canonical BCP 47 tag; ValueError when it is none."""
     if not canonical(value):
         raise ValueError("not a BCP 47 language tag (zh-Hans, zh-Hant, ja, ko, en...)")
     return canonical(value)
@@ -278,11 +279,11 @@ def _selectors(selectors: tuple[str, ...]) -> tuple[str, ...]:
 
 _CHECKS = {
     "group": _one_of(GROUPS), "order": _one_of(ORDERS), "split": _split,
-    "page_size": _page_size, "lang": _lang, "formats": _formats, "cover": _cover, "theme": _theme,
+    "page_size": _page_size, "lang": lang_tag, "formats": _formats, "cover": _cover, "theme": _theme,
     "convert": _one_of(tuple(CONVERSIONS)), "quotes": _one_of(("corner", "curly")),
 }
 _CLEANUP_CHECKS = {"disable": _rule_names, "remove": _selectors, "unwrap": _selectors, "keep_images": _selectors}
-_FILTER_CHECKS = {"since": _date, "until": _date, "lang": lambda langs: tuple(_lang(v) for v in langs)}
+_FILTER_CHECKS = {"since": _date, "until": _date, "lang": lambda langs: tuple(lang_tag(v) for v in langs)}
 
 
 def check(book: BookConfig, path: Path | None, where: str = "") -> BookConfig:
