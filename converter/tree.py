@@ -33,9 +33,25 @@ def inline_text(inlines: Iterable[Inline]) -> str:
     return "".join(parts)
 
 
+def iter_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block under ``blocks``, nested ones too (quotes, Divs, list items, table
+    cells), depth first; inline content (notes) is not entered."""
+    for block in blocks:
+        yield block
+        if isinstance(block, (BlockQuote, Div)):
+            yield from iter_blocks(block.blocks)
+        elif isinstance(block, (BulletList, OrderedList)):
+            for item in block.items:
+                yield from iter_blocks(item)
+        elif isinstance(block, Table):
+            for row in block.head + block.body:
+                for cell in row.cells:
+                    yield from iter_blocks(cell.content)
+
+
 def block_texts(blocks: Iterable[Block], *, code: bool = False) -> Iterable[str]:
     """Text of each paragraph-like block, depth first (code blocks only when asked)."""
-    for block in blocks:
+    for block in iter_blocks(blocks):
         if isinstance(block, (Paragraph, Heading)):
             yield inline_text(block.content)
         elif isinstance(block, CodeBlock):
@@ -43,15 +59,6 @@ def block_texts(blocks: Iterable[Block], *, code: bool = False) -> Iterable[str]
                 yield block.text
         elif isinstance(block, Figure):
             yield inline_text(block.caption)
-        elif isinstance(block, (BlockQuote, Div)):
-            yield from block_texts(block.blocks, code=code)
-        elif isinstance(block, (BulletList, OrderedList)):
-            for item in block.items:
-                yield from block_texts(item, code=code)
-        elif isinstance(block, Table):
-            for row in block.head + block.body:
-                for cell in row.cells:
-                    yield from block_texts(cell.content, code=code)
 
 
 @cache

@@ -57,6 +57,14 @@ class TestSpacing:
         assert out.blocks[0].content[0].text == "你好，世界！真的？是：对;"
         assert out.blocks[0].content[1].text == "ok, fine"
 
+    def test_an_opening_quote_that_ends_a_paragraph_is_closed(self):
+        out = cjk.punctuation_width(para("他们说：“", Strong((Text("我们要求采取行动。“ "),))), ctx())
+        assert out.blocks[0].content[1].content[0].text == "我们要求采取行动。” "
+        after_code = para("他说：", Code("x"), "“")
+        assert cjk.punctuation_width(para("“引文", "未完"), ctx()) == para("“引文", "未完")
+        assert cjk.punctuation_width(para("「引用“", lang="ja"), ctx()) == para("「引用“", lang="ja")
+        assert cjk.punctuation_width(after_code, ctx()).blocks[0].content[-1].text == "”"
+
     def test_halt_wraps_the_first_of_adjacent_marks(self):
         out = cjk.halt_pairs(para("他说：「好。」然后（笑）。"), ctx())
         halted = [n.content[0].text for n in out.blocks[0].content if isinstance(n, Span)]

@@ -30,6 +30,7 @@ _CJK = KANA_CLASS + HAN_CLASS
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
 _HAN = HAN_CLASS
 _AUTOSPACE_RE = re.compile(f"(?<=[{_CJK}])(?=[{_LATIN}])|(?<=[{_LATIN}])(?=[{_CJK}])")
+_CLOSING_OF = {"“": "”", "‘": "’"}
 _FULLWIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")
 # Marks whose glyph fills half the em box, the other half being space: two in a row
@@ -100,9 +101,26 @@ def autospace(doc, ctx) -> Document:
 
 def punctuation_width(doc, ctx) -> Document:
     """ASCII comma, question and exclamation marks, colon and semicolon between Han
-    characters become their full-width forms (Chinese text)."""
-    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK"),
-                          _substitute(_HALFWIDTH_PUNCT_RE, lambda m: _FULLWIDTH[m.group(1)]))
+    characters become their full-width forms, and an opening quotation mark that ends a
+    paragraph becomes the closing one it was meant to be (Chinese text)."""
+    families = ("zh-Hans", "zh-Hant", "zh-HK")
+    doc = _map_leaf_text(doc, families, _substitute(_HALFWIDTH_PUNCT_RE, lambda m: _FULLWIDTH[m.group(1)]))
+    if _doc_family(doc) not in families:
+        return doc
+    skip = _other_language(families)
+
+    def close_final_quote(inlines):
+        # "…行动。“" is a mistyped ”: nothing follows for it to open, and left alone it ends
+        # the line with an opening mark (kinsoku).
+        texts = leaves(inlines, skip)
+        last = texts[-1] if texts else None
+        kept = last.text.rstrip() if last is not None else ""
+        if not kept or kept[-1] not in _CLOSING_OF:
+            return inlines
+        fixed = kept[:-1] + _CLOSING_OF[kept[-1]] + last.text[len(kept):]
+        return replace(inlines, [t.text if t is not None else None for t in texts[:-1]] + [fixed], skip)
+
+    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, close_final_quote))
 
 
 def korean_keep_all(doc, ctx) -> Document:

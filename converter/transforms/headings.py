@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Document, Heading
-from ..tree import iter_tree, map_tree
+from ..tree import iter_blocks, map_tree
 
 
 def normalize_levels(doc, ctx) -> Document:
     """Renumber heading levels to 1, 2, 3... in the order they nest."""
     # Headings inside wrappers (a language Div, a quote) count too: they are renumbered with
     # the rest, so their levels must be part of the mapping.
-    levels = sorted({n.level for n in iter_tree(doc.blocks) if isinstance(n, Heading)})
+    levels = sorted({b.level for b in iter_blocks(doc.blocks) if isinstance(b, Heading)})
     if not levels:
         return doc
     mapping = {level: min(i + 1, 6) for i, level in enumerate(levels)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Document, Heading, Inline, LineBreak, Link, Paragraph, Span, Strong, Text
-from ..tree import inline_text, iter_tree
+from ..tree import inline_text, iter_blocks
 
 MAX_CHARS = 40
 _SENTENCE_END = ("。", "．", ".", "：", ":", "；", ";", "，", ",")
@@ -34,7 +34,7 @@ def _bold_line(inlines: tuple[Inline, ...]) -> tuple[Inline, ...] | None:
 
 def promote_bold_lines(doc, ctx) -> Document:
     """Turn bold one-liners into headings one level below the post's own top headings."""
-    top = min((n.level for n in iter_tree(doc.blocks) if isinstance(n, Heading)), default=0)
+    top = min((b.level for b in iter_blocks(doc.blocks) if isinstance(b, Heading)), default=0)
     level = top + 1 if top else 1
     out = []
     changed = False
