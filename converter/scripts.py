@@ -31,6 +31,11 @@ _NO_SPACE_RE = re.compile(f"[{_NO_SPACE}]")
 # Curly quotes and the ellipsis are shared with Latin text; next to a Han character they
 # belong to the Chinese sentence.
 _NO_SPACE_EXTRA = frozenset("“”‘’…—")
+# Full-width brackets and marks carry their own white space in the glyph: a space typed
+# after an opening one or before a closing one is never wanted, and lets a line end on the
+# opening bracket (kinsoku).
+_FULLWIDTH_OPENING = frozenset("（《「『【〔〈〖〘｛［")
+_FULLWIDTH_CLOSING = frozenset("）》」』】〕〉〗〙｝］，。、；：？！")
 
 
 def is_hangul(ch: str) -> bool:
@@ -42,3 +47,9 @@ def is_no_space(ch: str) -> bool:
     """True for characters of scripts that put no space between words (Chinese, Japanese),
     including their full-width punctuation."""
     return bool(_NO_SPACE_RE.match(ch)) or ch in _NO_SPACE_EXTRA
+
+
+def no_space_between(before: str, after: str) -> bool:
+    """Whether white space between the characters ``before`` and ``after`` is no space at
+    all: after a full-width opening bracket or before a full-width closing mark."""
+    return before in _FULLWIDTH_OPENING or after in _FULLWIDTH_CLOSING

@@ -67,16 +67,44 @@ def pdf_lines(path: Path, skip_fonts: tuple[str, ...] = ("Mono",)) -> list[Line]
     return lines
 
 
-def kinsoku_violations(lines: list[Line]) -> list[str]:
-    """Lines that start with a closing mark or end with an opening one (CJK text only)."""
+_INVISIBLE_RE = re.compile("[\\s\u2060\u2005\u00ad]+")
+
+
+def paragraph_edges(texts) -> tuple[set[str], set[str]]:
+    """The first characters of paragraphs that the source starts with a closing mark, and the
+    last characters of those it ends with an opening one: their first (last) line breaks
+    kinsoku whatever the line breaking does, so checks exempt those lines and say so."""
+    starts, ends = set(), set()
+    for text in texts:
+        text = _INVISIBLE_RE.sub("", text)
+        # A short paragraph is kept whole ("……"): only a line that is all of it is exempt.
+        if text[:1] in CLOSING and text:
+            starts.add(text[:8] if len(text) > 8 else f"{text}$")
+        if text[-1:] in OPENING and text:
+            ends.add(text[-8:] if len(text) > 8 else f"^{text}")
+    return starts, ends
+
+
+def _matches(text: str, edge: str, at_start: bool) -> bool:
+    if edge.endswith("$"):
+        return text == edge[:-1]
+    if edge.startswith("^"):
+        return text == edge[1:]
+    return text.startswith(edge) if at_start else text.endswith(edge)
+
+
+def kinsoku_violations(lines: list[Line], exempt: tuple[set[str], set[str]] = (set(), set())) -> list[str]:
+    """Lines that start with a closing mark or end with an opening one (CJK text only),
+    except the edges of paragraphs written that way (:func:`paragraph_edges`)."""
+    starts, ends = exempt
     bad = []
     for line in lines:
-        text = line.text.replace("\u2060", "")
+        text = _INVISIBLE_RE.sub("", line.text)
         if not text or not _CJK_CHAR.search(text):
             continue
-        if text[0] in CLOSING:
+        if text[0] in CLOSING and not any(_matches(text, s, True) for s in starts):
             bad.append(f"p{line.page} starts with {text[0]!r}: {text[:30]}")
-        if text[-1] in OPENING:
+        if text[-1] in OPENING and not any(_matches(text, e, False) for e in ends):
             bad.append(f"p{line.page} ends with {text[-1]!r}: {text[-30:]}")
     return bad
 

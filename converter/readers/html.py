@@ -26,7 +26,7 @@ from ..model import (
     Subscript, Superscript, Table, TableCell, TableRow, Text, ThematicBreak,
 )
 from ..options import CleanupOptions
-from ..scripts import is_no_space
+from ..scripts import is_no_space, no_space_between
 from ..tree import block_texts
 from ..urls import absolute_url, image_source, refused_scheme, same_document_fragment
 from .footnotes import Footnotes, find_footnotes
@@ -236,7 +236,7 @@ class _Flow:
         if self.pending is None:
             return
         items, index, newline = self.pending
-        if newline and is_no_space(self.last) and is_no_space(next_char):
+        if (newline and is_no_space(self.last) and is_no_space(next_char)) or no_space_between(self.last, next_char):
             items[index] = None
         self.pending = None
 
