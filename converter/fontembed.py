@@ -2,8 +2,8 @@
 
 Reading systems show Chinese in whatever font they have (Kindle picks a Latin face and
 tofu, Kobo a Japanese one for Chinese). Embedding the policy's face for each CJK language of
-the book, subset with fontTools to the characters that language's text uses, fixes that at a
-cost of about 0.5 KB per character in WOFF2. Per language family, the regular face is
+the book, subset with HarfBuzz to the characters that language's text uses (fontTools writes
+the WOFF2), fixes that at a cost of about 0.5 KB per character. Per language family, the regular face is
 embedded for all of its text and the bold face only for the characters set in bold
 (headings, strong), which is a small set. Licence and copyright name records (IDs 0, 13, 14)
 are kept, as the SIL Open Font License requires. Subsets are cached by (face, characters).
