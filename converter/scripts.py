@@ -33,9 +33,11 @@ _NO_SPACE_RE = re.compile(f"[{_NO_SPACE}]")
 _NO_SPACE_EXTRA = frozenset("“”‘’…—")
 # Full-width brackets and marks carry their own white space in the glyph: a space typed
 # after an opening one or before a closing one is never wanted, and lets a line end on the
-# opening bracket (kinsoku).
-_FULLWIDTH_OPENING = frozenset("（《「『【〔〈〖〘｛［")
-_FULLWIDTH_CLOSING = frozenset("）》」』】〕〉〗〙｝］，。、；：？！")
+# opening mark or start with the closing one (kinsoku). Double curly quotes too, in any
+# language (“ word ” is a typo everywhere); not single ones, which are also apostrophes
+# (rock ’n’ roll).
+_FULLWIDTH_OPENING = frozenset("（《「『【〔〈〖〘｛［“")
+_FULLWIDTH_CLOSING = frozenset("）》」』】〕〉〗〙｝］，。、；：？！”")
 
 
 def is_hangul(ch: str) -> bool:
