@@ -73,8 +73,9 @@ _STRIP = re.compile(r"[\s\u00a0\u200b-\u200f\u2028-\u202e\u2060\ufeff\x00-\x1f\x
 _BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, figcaption, td, th, pre, blockquote, dt, dd"
 
 
-# converter normalizes the width of , ? ! : ; between Han characters; compare modulo that.
-_WIDTH = str.maketrans("，？！：；", ",?!:;")
+# converter normalizes the width of , ? ! : ; between Han characters, and turns an opening
+# quotation mark that ends a Chinese paragraph into the closing one meant; compare modulo both.
+_WIDTH = str.maketrans("，？！：；“”‘’", ",?!:;\"\"''")
 
 
 def squash(text: str) -> str:
