@@ -11,7 +11,9 @@ Builds (1) the whole dev corpus (../shared/corpus/dev) as one PDF, EPUB and DOCX
 * epub      EPUBCheck clean with embedded fonts; the subsets cover every character; the
             fonts add at most 6 MB; the vertical zh-Hant example has an rtl spine
 * docx      styles name the language's East Asian font and language; no CJK tag in the
-            Latin slot; LibreOffice reads the same font and language
+            Latin slot; LibreOffice reads the same font and language, and its PDF draws the
+            language's regional glyph forms (by glyph CID: pdffonts names every Noto CJK face
+            after the collection's first)
 
 Run: .venv/bin/python bench/cjk_check.py [--corpus DIR] [--skip-corpus]
 """
@@ -36,8 +38,8 @@ from converter.options import ReadOptions  # noqa: E402
 from converter.pipeline import inspect_documents  # noqa: E402
 from converter.tree import block_texts  # noqa: E402
 from tests.checks import (  # noqa: E402
-    FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts, paragraph_edges,
-    pdf_lines,
+    FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts,
+    libreoffice_glyph_forms, paragraph_edges, pdf_lines,
 )
 
 EXAMPLES = ROOT / "examples" / "posts"
@@ -217,6 +219,11 @@ def example_checks(work: Path) -> None:
         other_serif = [f for f in fonts if f.startswith("Noto Serif CJK") and f != face]
         check(f"docx {lang}: styles {face}; LibreOffice reads it", bool(ok_styles) and not latin_slot
               and fonts[face] > 0 and not other_serif, f"LibreOffice fonts {dict(fonts)} languages {dict(langs)}")
+        # What LibreOffice's PDF shows: the regional form of each glyph that differs by region.
+        forms = libreoffice_glyph_forms(docx, out)
+        wrong = [char for char, tags in forms if tag not in tags]
+        check(f"docx {lang}: LibreOffice's PDF draws {tag} glyph forms", len(forms) >= 3 and not wrong,
+              f"{len(forms)} region-specific characters, not {tag}: {''.join(wrong[:20])}")
 
 
 def main() -> int:

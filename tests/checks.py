@@ -147,15 +147,115 @@ def han_space_han(text: str) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------ LibreOffice's reading
 
+_ENCODING_RE = re.compile(rb"dup (\d+) /cid(\d+) put")
+_BFCHAR_RE = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE_RE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+_HEX_RE = re.compile(r"<([0-9A-Fa-f]+)>")
+
+
+def _to_unicode(cmap: str) -> dict[int, str]:
+    """Character codes → text, from a ToUnicode CMap (bfchar and bfrange entries)."""
+    table: dict[int, str] = {}
+    for block in _BFCHAR_RE.findall(cmap):
+        values = _HEX_RE.findall(block)
+        for code, text in zip(values[::2], values[1::2]):
+            table[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be", "replace")
+    for block in _BFRANGE_RE.findall(cmap):
+        values = _HEX_RE.findall(block)
+        for lo, hi, first in zip(values[::3], values[1::3], values[2::3]):
+            start = int(first, 16)
+            for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                table[code] = chr(start + offset)
+    return table
+
+
+def _face_cids(family: str, weight: int) -> dict[str, dict[int, int]]:
+    """For each regional face of a Noto CJK family: code point → CID of its default glyph."""
+    from fontTools.ttLib import TTFont
+
+    from converter.fontfiles import find_face
+
+    faces = {}
+    for tag in ("SC", "TC", "HK", "JP", "KR"):
+        face = find_face(f"Noto {family} CJK {tag}", weight)
+        if face is None:
+            continue
+        font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+        faces[tag] = {cp: int(name[3:]) for cp, name in (font.getBestCmap() or {}).items()
+                      if name.startswith("cid")}
+        font.close()
+    return faces
+
+
+def pdf_cjk_glyph_forms(pdf: Path) -> list[tuple[str, frozenset[str]]]:
+    """The regional glyph forms of the CJK characters a PDF shows: for each character whose
+    glyph differs between the Noto CJK faces (骨, 直, 角...), the faces (SC, TC, HK, JP, KR)
+    whose default glyph for it is the one embedded.
+
+    LibreOffice embeds Noto CJK as Type 1 subsets named after the collection's first face
+    (``NotoSerifCJKjp``) whatever face it used, so ``pdffonts`` cannot tell SC from JP; but it
+    keeps each glyph's CID as its name (``dup 7 /cid9973 put``), and the ToUnicode map gives
+    the character. What this checks is what a reader sees: the form of each glyph."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    forms: list[tuple[str, frozenset[str]]] = []
+    cids_by_style: dict[tuple[str, int], dict[str, dict[int, int]]] = {}
+    with open(pdf, "rb") as handle:
+        doc = PDFDocument(PDFParser(handle))
+        for xref in doc.xrefs:
+            for objid in xref.get_objids():
+                try:
+                    font = resolve1(doc.getobj(objid))
+                except Exception:
+                    continue
+                if not isinstance(font, dict) or getattr(font.get("Subtype"), "name", "") != "Type1":
+                    continue
+                name = getattr(font.get("BaseFont"), "name", "")
+                descriptor = resolve1(font.get("FontDescriptor"))
+                if "CJK" not in name or not isinstance(descriptor, dict):
+                    continue
+                program, unicode_map = resolve1(descriptor.get("FontFile")), resolve1(font.get("ToUnicode"))
+                if not isinstance(program, PDFStream) or not isinstance(unicode_map, PDFStream):
+                    continue
+                style = ("Serif" if "Serif" in name else "Sans", 700 if "Bold" in name else 400)
+                if style not in cids_by_style:
+                    cids_by_style[style] = _face_cids(*style)
+                faces = cids_by_style[style]
+                text = _to_unicode(unicode_map.get_data().decode("latin-1"))
+                for code, cid in _ENCODING_RE.findall(program.get_data()[:int(program.get("Length1", 0)) or None]):
+                    char = text.get(int(code), "")
+                    if len(char) != 1:
+                        continue
+                    matching = frozenset(tag for tag, cids in faces.items() if cids.get(ord(char)) == int(cid))
+                    # Only a character whose faces disagree tells them apart.
+                    if len({cids.get(ord(char)) for cids in faces.values()}) > 1:
+                        forms.append((char, matching))
+    return forms
+
+
+def libreoffice_glyph_forms(docx: Path, workdir: Path) -> list[tuple[str, frozenset[str]]]:
+    """The regional glyph forms in LibreOffice's own PDF of a DOCX (:func:`pdf_cjk_glyph_forms`)."""
+    return pdf_cjk_glyph_forms(libreoffice_convert(docx, workdir, "pdf"))
+
+
+def libreoffice_convert(docx: Path, workdir: Path, fmt: str) -> Path:
+    """LibreOffice's own conversion of a DOCX, in a folder of its own (never over the
+    converter's outputs of the same name)."""
+    outdir = workdir / "libreoffice"
+    subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", str(outdir), str(docx)],
+                   capture_output=True, timeout=300, check=False)
+    return outdir / f"{docx.stem}.{fmt}"
+
+
 def libreoffice_asian_fonts(docx: Path, workdir: Path) -> tuple[Counter, Counter]:
     """The East Asian fonts and languages LibreOffice assigns to a DOCX's styles and text,
-    read from its own ODT conversion (its PDF export names every face of a TTC collection
-    after the first one, so pdffonts cannot tell SC from JP there)."""
+    read from its own ODT conversion (what it renders is checked by
+    :func:`libreoffice_glyph_forms`)."""
     import zipfile
 
-    subprocess.run(["soffice", "--headless", "--convert-to", "odt", "--outdir", str(workdir), str(docx)],
-                   capture_output=True, timeout=300, check=False)
-    odt = workdir / (docx.stem + ".odt")
+    odt = libreoffice_convert(docx, workdir, "odt")
     fonts: Counter = Counter()
     langs: Counter = Counter()
     with zipfile.ZipFile(odt) as z:

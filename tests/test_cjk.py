@@ -21,7 +21,7 @@ from converter.transforms import Context, cjk, language
 from converter.transforms.convert import convert_document
 from converter.writers.pandoc_ast import ruby_openxml
 
-from .conftest import EXAMPLES, run_converter
+from .conftest import EXAMPLES, pdf_fonts, run_converter
 
 
 def ctx() -> Context:
@@ -78,6 +78,10 @@ class TestSpacing:
     def test_korean_word_joiners_only_inside_words(self):
         out = cjk.korean_keep_all(para("서울의 골목 3호선", lang="ko"), ctx())
         assert out.blocks[0].content[0].text == "서\u2060울\u2060의 골\u2060목 3\u2060호\u2060선"
+
+    def test_hanja_and_brackets_in_a_korean_word_stay_in_it(self):
+        out = cjk.korean_keep_all(para("경복궁(景福宮) 옆", lang="ko"), ctx())
+        assert out.blocks[0].content[0].text == "\u2060".join("경복궁(景福宮)") + " 옆"
 
 
 OPENCC = [
@@ -200,7 +204,7 @@ def test_the_japanese_example_keeps_its_one_ruby_in_docx_and_epub(tmp_path):
     ("2024-05-20-*.md", "ko", "Noto Serif CJK KR", "ko-KR"),
 ])
 def test_docx_east_asian_font_and_language_per_language(tmp_path, pattern, lang, face, word_lang):
-    from .checks import libreoffice_asian_fonts
+    from .checks import libreoffice_asian_fonts, libreoffice_convert, pdf_cjk_glyph_forms
 
     post = next(EXAMPLES.glob(pattern))
     assert run_converter("build", str(post), "-o", str(tmp_path), "-f", "docx").returncode == 0
@@ -217,6 +221,14 @@ def test_docx_east_asian_font_and_language_per_language(tmp_path, pattern, lang,
     assert fonts[face] > 0
     assert not [f for f in fonts if f.startswith("Noto Serif CJK") and f != face]
     assert langs[word_lang] > 0
+    # What LibreOffice renders: every CJK font of its PDF embedded, none Type 3, and each
+    # character whose form differs between regions drawn in the language's form.
+    pdf = libreoffice_convert(docx, tmp_path, "pdf")
+    rows = [row for row in pdf_fonts(pdf) if "CJK" in row["name"]]
+    assert rows and all(row["emb"] == "yes" and row["type"] != "Type 3" for row in rows), rows
+    forms = pdf_cjk_glyph_forms(pdf)
+    tag = face.rsplit(" ", 1)[-1]
+    assert len(forms) >= 3 and [char for char, tags in forms if tag not in tags] == [], forms
 
 
 def test_fonts_in_a_configured_folder_are_found(tmp_path):

@@ -7,8 +7,9 @@ punctuation width), as pure Document transforms.
 * ``halt_pairs``: the first of two adjacent full-width marks (``。」``, ``」，``, ``）（``)
   is wrapped in a ``halt`` span so the print stylesheet sets it half-width
   (``font-feature-settings: "halt"``); a global ``halt`` would be wrong.
-* ``korean_keep_all``: word joiners (U+2060) between the Hangul syllables of a word, so
-  lines break between Korean words only (WeasyPrint rejects ``word-break: keep-all``).
+* ``korean_keep_all``: word joiners (U+2060) inside a Korean word (syllables, hanja and what
+  is written against them), so lines break between Korean words only (WeasyPrint rejects
+  ``word-break: keep-all``).
 
 Only text in the languages concerned is touched; code, URLs and spans in other languages
 are left alone.
@@ -37,9 +38,10 @@ _HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")
 # leave a full em of white, and the first can lose its empty half.
 _COMPRESSIBLE = "、。，．：；！？「」『』（）《》〈〉【】〔〕“”‘’"
 _PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?=[{_COMPRESSIBLE}])")
-# Inside a Korean word: between two syllables, and between a syllable and a letter or digit
-# written against it ("3호선", "KTX를").
-_HANGUL_PAIR_RE = re.compile("(?<=[\uac00-\ud7af])(?=[\uac00-\ud7afA-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\uac00-\ud7af])")
+# Inside a Korean word (a run without spaces): next to every syllable or hanja, whatever is
+# written against it ("3호선", "KTX를", "경복궁(景福宮)으로"); line breaks stay between words.
+_KO_WORD_CHAR = "\uac00-\ud7af" + HAN_CLASS
+_HANGUL_PAIR_RE = re.compile(f"(?<=[{_KO_WORD_CHAR}])(?=[^\\s\u2060])|(?<=[^\\s\u2060])(?=[{_KO_WORD_CHAR}])")
 
 
 def _doc_family(doc: Document) -> str:
@@ -124,7 +126,7 @@ def punctuation_width(doc, ctx) -> Document:
 
 
 def korean_keep_all(doc, ctx) -> Document:
-    """Word joiners between adjacent Hangul syllables (Korean text)."""
+    """Word joiners inside the words of Korean text."""
     return _map_leaf_text(doc, ("ko",), _insert(_HANGUL_PAIR_RE, WORD_JOINER))
 
 
