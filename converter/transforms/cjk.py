@@ -56,9 +56,10 @@ def _other_language(families: tuple[str, ...]):
     return skip
 
 
-def _map_leaf_text(doc: Document, families: tuple[str, ...], fn) -> Document:
+def _map_leaf_text(doc: Document, families: tuple[str, ...], fn, last=None) -> Document:
     """Apply ``fn(text, before, after)`` to every Text leaf of the given languages, where
-    ``before``/``after`` are the neighbouring characters across inline boundaries (or '')."""
+    ``before``/``after`` are the neighbouring characters across inline boundaries (or ''),
+    then ``last(text)`` to the paragraph's final leaf when it is one of them."""
     if _doc_family(doc) not in families:
         return doc
     skip = _other_language(families)
@@ -75,6 +76,8 @@ def _map_leaf_text(doc: Document, families: tuple[str, ...], fn) -> Document:
             prev = texts[i - 1] if i else None
             nxt = texts[i + 1] if i + 1 < len(texts) else None
             new.append(fn(leaf.text, prev.text[-1:] if prev else "", nxt.text[:1] if nxt else ""))
+        if last is not None and new[-1] is not None:
+            new[-1] = last(new[-1])
         return replace(inlines, new, skip)
 
     return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, per_content))
@@ -105,24 +108,17 @@ def punctuation_width(doc, ctx) -> Document:
     """ASCII comma, question and exclamation marks, colon and semicolon between Han
     characters become their full-width forms, and an opening quotation mark that ends a
     paragraph becomes the closing one it was meant to be (Chinese text)."""
-    families = ("zh-Hans", "zh-Hant", "zh-HK")
-    doc = _map_leaf_text(doc, families, _substitute(_HALFWIDTH_PUNCT_RE, lambda m: _FULLWIDTH[m.group(1)]))
-    if _doc_family(doc) not in families:
-        return doc
-    skip = _other_language(families)
+    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK"),
+                          _substitute(_HALFWIDTH_PUNCT_RE, lambda m: _FULLWIDTH[m.group(1)]), _close_final_quote)
 
-    def close_final_quote(inlines):
-        # "…行动。“" is a mistyped ”: nothing follows for it to open, and left alone it ends
-        # the line with an opening mark (kinsoku).
-        texts = leaves(inlines, skip)
-        last = texts[-1] if texts else None
-        kept = last.text.rstrip() if last is not None else ""
-        if not kept or kept[-1] not in _CLOSING_OF:
-            return inlines
-        fixed = kept[:-1] + _CLOSING_OF[kept[-1]] + last.text[len(kept):]
-        return replace(inlines, [t.text if t is not None else None for t in texts[:-1]] + [fixed], skip)
 
-    return dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, close_final_quote))
+def _close_final_quote(text: str) -> str:
+    # "…行动。“" is a mistyped ”: nothing follows for it to open, and left alone it ends the
+    # line with an opening mark (kinsoku).
+    kept = text.rstrip()
+    if not kept or kept[-1] not in _CLOSING_OF:
+        return text
+    return kept[:-1] + _CLOSING_OF[kept[-1]] + text[len(kept):]
 
 
 def korean_keep_all(doc, ctx) -> Document:
