@@ -41,7 +41,7 @@ _PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?=[{_COMPRESSIBLE}])")
 # Inside a Korean word (a run without spaces): next to every syllable or hanja, whatever is
 # written against it ("3호선", "KTX를", "경복궁(景福宮)으로"); line breaks stay between words.
 _KO_WORD_CHAR = "\uac00-\ud7af" + HAN_CLASS
-_HANGUL_PAIR_RE = re.compile(f"(?<=[{_KO_WORD_CHAR}])(?=[^\\s\u2060])|(?<=[^\\s\u2060])(?=[{_KO_WORD_CHAR}])")
+_KO_WORD_JOIN_RE = re.compile(f"(?<=[{_KO_WORD_CHAR}])(?=[^\\s\u2060])|(?<=[^\\s\u2060])(?=[{_KO_WORD_CHAR}])")
 
 
 def _doc_family(doc: Document) -> str:
@@ -123,7 +123,7 @@ def _close_final_quote(text: str) -> str:
 
 def korean_keep_all(doc, ctx) -> Document:
     """Word joiners inside the words of Korean text."""
-    return _map_leaf_text(doc, ("ko",), _insert(_HANGUL_PAIR_RE, WORD_JOINER))
+    return _map_leaf_text(doc, ("ko",), _insert(_KO_WORD_JOIN_RE, WORD_JOINER))
 
 
 # Marks that may not start a line (CJK.md rule 3) and marks that may not end one.
