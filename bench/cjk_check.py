@@ -33,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.langtag import family  # noqa: E402
-from converter.options import ReadOptions  # noqa: E402
+from converter.core.langtag import family  # noqa: E402
+from converter.core.options import ReadOptions  # noqa: E402
+from converter.core.tree import block_texts  # noqa: E402
 from converter.pipeline import inspect_documents  # noqa: E402
-from converter.tree import block_texts  # noqa: E402
 from tests.checks import (  # noqa: E402
     FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts,
     libreoffice_glyph_forms, paragraph_edges, pdf_lines,
@@ -88,8 +88,8 @@ def subsets_cover(epub: Path) -> list[str]:
     """Characters of each CJK chapter (at the weight they are set in) missing from the
     chapter language's embedded subset, among those the installed face has (an emoji or a
     private-use character is not the CJK face's to carry)."""
-    from converter.fontembed import STACKS
-    from converter.fontfiles import cmap, first_installed
+    from converter.fonts.embed import STACKS
+    from converter.fonts.files import cmap, first_installed
 
     import io
 

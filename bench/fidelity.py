@@ -31,13 +31,13 @@ from selectolax.lexbor import LexborHTMLParser
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.model import Figure, Image  # noqa: E402
-from converter.options import ReadOptions  # noqa: E402
+from converter.core.model import Figure, Image  # noqa: E402
+from converter.core.options import ReadOptions  # noqa: E402
+from converter.core.tree import map_tree  # noqa: E402
 from converter.pipeline import read_one  # noqa: E402
 from converter.sources import Discovered  # noqa: E402
 from converter.sources.feedheader import split_feed_header  # noqa: E402
 from converter.sources.frontmatter import split  # noqa: E402
-from converter.tree import map_tree  # noqa: E402
 from converter.writers.plaintext import document_text  # noqa: E402
 
 # The oracle's own view of the source: article containers and the junk catalogued in corpus

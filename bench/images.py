@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.model import Figure, Image  # noqa: E402
-from converter.options import ReadOptions  # noqa: E402
+from converter.core.model import Figure, Image  # noqa: E402
+from converter.core.options import ReadOptions  # noqa: E402
+from converter.core.tree import inline_text, map_tree  # noqa: E402
 from converter.pipeline import inspect_documents  # noqa: E402
-from converter.tree import inline_text, map_tree  # noqa: E402
 
 SHARED = Path(os.environ.get("CONVERTER_SHARED", ROOT.parent / "shared"))
 MAX_RATIO = 1.5

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import pypandoc  # noqa: E402
 
-from converter.options import ReadOptions  # noqa: E402
+from converter.core.options import ReadOptions  # noqa: E402
 from converter.pipeline import read_one  # noqa: E402
 from converter.sources import Discovered, discover  # noqa: E402
 from converter.sources.feedheader import split_feed_header  # noqa: E402

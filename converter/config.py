@@ -1,101 +1,76 @@
-"""The configuration file: ``converter.toml`` (or ``[tool.converter]`` in pyproject.toml).
+"""The configuration file (``converter.toml`` or ``[tool.converter]`` in pyproject.toml), and
+the options of each book from the settings table.
 
-It describes one or more books. Keys at the top level apply to every book; each
+The file describes one or more books. Keys at the top level apply to every book; each
 ``[[book]]`` table describes one book and overrides them; without ``[[book]]`` the top level
 is the one book. Paths are relative to the file's folder. Command-line flags override the
-file (they arrive here as a :class:`BookConfig` of the values the user gave). Every key and
-value is checked: an unknown key or a bad value is a :class:`ConfigError` naming both the key
-and the file. See docs/config.md for the keys.
+file (they arrive here as a :class:`BookConfig` of the values the user gave). The schema is
+the settings table (``core/settings.py``): every key and value is checked, and an unknown key
+or a bad value is a :class:`ConfigError` naming both the key and the file.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import difflib
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
-from .errors import ConfigError, UsageError
-from .langtag import canonical
-from .options import (
-    GROUPS, ORDERS, PAGE_SIZES, SPLIT_KEYS, BookOptions, BuildOptions, CleanupOptions, Filters, ReadOptions,
-    Split, WriteOptions,
-)
-from .schema import from_table, merged
-from .transforms.convert import CONVERSIONS
-from .writers import WRITERS
-from .writers.theme import chain, find_theme
+from .core import settings as table
+from .core.errors import ConfigError, UsageError
+from .core.options import BuildOptions
+from .core.settings import Setting
+from .core.values import Split, from_toml, kind_words
 
 CONFIG_NAME = "converter.toml"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(k|kb|m|mb)$", re.I)
-_COVERS = ("auto", "generate", "none")
 
 
-@dataclass(frozen=True, slots=True)
-class FilterConfig:
-    """``[book.filter]``: which posts go in (see :class:`~converter.options.Filters`)."""
+class BookConfig(Mapping[str, Any]):
+    """The settings given for one book, by the file or by the command line: setting name →
+    value (checked and canonical once :func:`check` has seen them). A setting nobody gave is
+    absent; ``BookConfig(title="x", page_size="A4")`` names settings as the table does."""
 
-    since: str | None = None
-    until: str | None = None
-    tags: tuple[str, ...] | None = None
-    categories: tuple[str, ...] | None = None
-    lang: tuple[str, ...] | None = None
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any] | None = None, /, **given: Any) -> None:
+        data = {**(values or {}), **given}
+        unknown = [name for name in data if name not in table.BY_NAME or not per_book(table.BY_NAME[name])]
+        if unknown:
+            raise TypeError(f"not book settings: {', '.join(unknown)}")
+        self._values = MappingProxyType({k: v for k, v in data.items() if v is not None})
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"BookConfig({dict(self._values)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BookConfig) and dict(self._values) == dict(other._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items(), key=lambda kv: kv[0])))
 
 
-@dataclass(frozen=True, slots=True)
-class CleanupConfig:
-    """``[cleanup]``: the cleanup rules of scraped posts. ``disable``: rule names switched off
-    (``converter inspect --rules`` lists them); ``remove``/``unwrap``/``keep_images``: CSS
-    selectors of more elements to drop, to unwrap, or to strip to their images;
-    ``site_names``: names to strip from the end of titles (" - My Blog")."""
-
-    disable: tuple[str, ...] | None = None
-    remove: tuple[str, ...] | None = None
-    unwrap: tuple[str, ...] | None = None
-    keep_images: tuple[str, ...] | None = None
-    site_names: tuple[str, ...] | None = None
+def per_book(setting: Setting) -> bool:
+    """Whether a setting belongs to a book (the file has it, or it reaches the options), as
+    opposed to the command line's own flags (``--quiet``, ``-j``)."""
+    return bool(setting.key or setting.targets)
 
 
-@dataclass(frozen=True, slots=True)
-class BookConfig:
-    """One book as the file (or the command line) describes it; None means "not set".
-
-    ``name`` picks the book with ``--book``; ``output`` is the file name without extension
-    (``{title}`` and ``{volume}`` are replaced); ``split`` is a key of
-    :data:`~converter.options.SPLIT_KEYS`, a number of posts (``"50"``) or a text size
-    (``"2MB"``); ``cover`` is ``auto``, ``generate``, ``none`` or an image path.
-    """
-
-    name: str | None = None
-    inputs: tuple[str, ...] | None = None
-    output_dir: str | None = None
-    output: str | None = None
-    formats: tuple[str, ...] | None = None
-    title: str | None = None
-    subtitle: str | None = None
-    authors: tuple[str, ...] | None = None
-    publisher: str | None = None
-    lang: str | None = None
-    rights: str | None = None
-    description: str | None = None
-    filter: FilterConfig | None = None
-    group: str | None = None
-    order: str | None = None
-    split: str | None = None
-    per_post: bool | None = None
-    drafts: bool | None = None
-    cover: str | None = None
-    theme: str | None = None
-    page_size: str | None = None
-    print: bool | None = None
-    convert: str | None = None
-    quotes: str | None = None
-    cjk_spacing: bool | None = None
-    embed_fonts: bool | None = None
-    vertical: bool | None = None
-    cleanup: CleanupConfig | None = None
+def merged(base: BookConfig, top: BookConfig) -> BookConfig:
+    """``base`` with every setting ``top`` gives taken from ``top``."""
+    return BookConfig({**base, **top})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +110,62 @@ def find_config(folder: Path) -> Path | None:
     return None
 
 
-def _absolute(value: str | None, base: Path) -> str | None:
-    if value is None:
-        return None
-    path = Path(value).expanduser()
-    return str(path if path.is_absolute() else base / path)
+def _unknown(key: str, known: list[str], where: str, path: Path) -> ConfigError:
+    close = difflib.get_close_matches(key, known, n=1)
+    return ConfigError(f"unknown key '{where}{key}'", path=path,
+                       hint=f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}")
+
+
+def from_table(data: dict[str, Any], *, where: str = "", path: Path) -> BookConfig:
+    """The settings of one TOML table (the top level or a ``[[book]]``), kinds checked;
+    ``where`` prefixes key names in messages (``book[2].``)."""
+    values: dict[str, Any] = {}
+
+    def walk(entries: dict[str, Any], section: str) -> None:
+        prefix = f"{section}." if section else ""
+        known = sorted({k[len(prefix):].split(".")[0] for k in table.BY_KEY if k.startswith(prefix)})
+        for key, value in entries.items():
+            full = prefix + key
+            if not section and key in table.sections():
+                if not isinstance(value, dict):
+                    raise ConfigError(f"'{where}{full}' must be a table", path=path)
+                walk(value, key)
+                continue
+            setting = table.BY_KEY.get(full)
+            if setting is None:
+                raise _unknown(key, known, where + prefix, path)
+            try:
+                values[setting.name] = from_toml(setting.type.kind, value)
+            except TypeError:
+                raise ConfigError(f"'{where}{full}' must be {kind_words(setting.type.kind)}, not {value!r:.60}",
+                                  path=path) from None
+
+    walk(data, "")
+    return BookConfig(values)
 
 
 def _paths_from(book: BookConfig, base: Path) -> BookConfig:
-    """Paths of the file made absolute against its folder (a theme name stays a name)."""
-    theme = book.theme
-    if theme is not None and ("/" in theme or (base / theme).is_dir()):
-        theme = _absolute(theme, base)
-    cover = book.cover if book.cover in (None, *_COVERS) else _absolute(book.cover, base)
-    inputs = None if book.inputs is None else tuple(_absolute(i, base) for i in book.inputs)
-    return dataclasses.replace(book, inputs=inputs, cover=cover, theme=theme,
-                               output_dir=_absolute(book.output_dir, base))
+    """Relative paths of the file made absolute against its folder (a theme name stays a name)."""
+    def relative(name: str, value: Any) -> Any:
+        to_absolute = table.BY_NAME[name].type.relative
+        return to_absolute(value, base) if to_absolute else value
+
+    return BookConfig({name: relative(name, value) for name, value in book.items()})
+
+
+def check(book: BookConfig, path: Path | None, where: str = "") -> BookConfig:
+    """``book`` with its values checked and put in canonical form; a bad value is a
+    :class:`ConfigError` naming the key (``where`` + key) and ``path``, or the command-line
+    flag when there is no file."""
+    values = {}
+    for name, value in book.items():
+        setting = table.BY_NAME[name]
+        try:
+            values[name] = setting.type.check(value)
+        except ValueError as exc:
+            label = f"'{where}{setting.key}'" if path else setting.flag or name
+            raise ConfigError(f"{label} = {value!r:.80}: {exc}", path=path) from None
+    return BookConfig(values)
 
 
 def load_config(path: Path) -> Config:
@@ -169,11 +184,11 @@ def load_config(path: Path) -> Config:
     if books_data is not None and not (isinstance(books_data, list) and all(isinstance(b, dict) for b in books_data)):
         raise ConfigError(f"'{where}book' must be an array of tables ([[book]])", path=path)
     base = path.resolve().parent
-    defaults = check(_paths_from(from_table(BookConfig, data, where=where, path=path), base), path, where)
+    defaults = check(_paths_from(from_table(data, where=where, path=path), base), path, where)
     books = []
-    for i, table in enumerate(books_data or [], 1):
+    for i, book_table in enumerate(books_data or [], 1):
         prefix = f"{where}book[{i}]."
-        book = check(_paths_from(from_table(BookConfig, table, where=prefix, path=path), base), path, prefix)
+        book = check(_paths_from(from_table(book_table, where=prefix, path=path), base), path, prefix)
         books.append(merged(defaults, book))
     names = [book_name(b, i) for i, b in enumerate(books, 1)]
     if len(set(names)) != len(names):
@@ -183,169 +198,28 @@ def load_config(path: Path) -> Config:
 
 def book_name(book: BookConfig, index: int) -> str:
     """What ``--book`` matches: the ``name``, else the title, else ``book<index>``."""
-    return book.name or book.title or f"book{index}"
+    return book.get("name") or book.get("title") or f"book{index}"
 
 
-def parse_split(value: str) -> Split:
-    """``year`` (etc.), ``50`` (posts per volume) or ``2MB`` (text per volume)."""
-    text = value.strip().lower()
-    if text in SPLIT_KEYS:
-        return Split(text)
-    if text.isdigit() and int(text) > 0:
-        return Split("count", int(text))
-    match = _SIZE_RE.match(text)
-    if match and float(match.group(1)) > 0:
-        factor = 1000 if match.group(2).startswith("k") else 1000_000
-        return Split("size", int(float(match.group(1)) * factor))
-    raise ValueError(f"choose one of {', '.join(SPLIT_KEYS)}, a number of posts (50) or a size (2MB)")
-
-
-def _page_size(value: str) -> str:
-    for size in PAGE_SIZES:
-        if value.strip().lower() == size.lower():
-            return size
-    raise ValueError(f"choose one of {', '.join(PAGE_SIZES)}")
-
-
-def _one_of(choices: tuple[str, ...]):
-    def check_value(value: str) -> str:
-        if value not in choices:
-            raise ValueError(f"choose one of {', '.join(choices)}")
-        return value
-    return check_value
-
-
-def _split(value: str) -> str:
-    parse_split(value)
-    return value
-
-
-def _date(value: str) -> str:
-    if not _DATE_RE.match(value):
-        raise ValueError("write a date as YYYY-MM-DD")
-    return value
-
-
-def lang_tag(value: str) -> str:
-    """``value`` as a canonical BCP 47 tag; ValueError when it is none."""
-    if not canonical(value):
-        raise ValueError("not a BCP 47 language tag (zh-Hans, zh-Hant, ja, ko, en...)")
-    return canonical(value)
-
-
-def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(v.strip().lower() for value in values for v in value.split(",") if v.strip()))
-    unknown = [n for n in names if n not in WRITERS]
-    if unknown or not names:
-        raise ValueError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}")
-    return names
-
-
-def _cover(value: str) -> str:
-    if value not in _COVERS and not Path(value).is_file():
-        raise ValueError(f"no such image file (or say one of {', '.join(_COVERS)})")
-    return value
-
-
-def _theme(value: str) -> str:
-    try:
-        folder = find_theme(value)
-    except UsageError as exc:
-        raise ValueError(f"{exc.message} ({exc.hint})") from None
-    chain(folder)  # reads (and checks) the theme's theme.toml and its parents' now, not mid-build
-    return str(folder)
-
-
-def _rule_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    from .cleanup import all_rule_names
-
-    unknown = [n for n in names if n not in all_rule_names()]
-    if unknown:
-        raise ValueError(f"unknown rule(s) {', '.join(unknown)} (`converter inspect --rules` lists them)")
-    return names
-
-
-def _selectors(selectors: tuple[str, ...]) -> tuple[str, ...]:
-    from selectolax.lexbor import LexborHTMLParser
-
-    probe = LexborHTMLParser("<p></p>")
-    for selector in selectors:
-        try:
-            probe.css(selector)
-        except Exception as exc:  # noqa: BLE001 - lexbor reports a bad selector with various types
-            raise ValueError(f"not a CSS selector: {selector!r} ({exc})") from None
-    return selectors
-
-
-_CHECKS = {
-    "group": _one_of(GROUPS), "order": _one_of(ORDERS), "split": _split,
-    "page_size": _page_size, "lang": lang_tag, "formats": _formats, "cover": _cover, "theme": _theme,
-    "convert": _one_of(tuple(CONVERSIONS)), "quotes": _one_of(("corner", "curly")),
-}
-_CLEANUP_CHECKS = {"disable": _rule_names, "remove": _selectors, "unwrap": _selectors, "keep_images": _selectors}
-_FILTER_CHECKS = {"since": _date, "until": _date, "lang": lambda langs: tuple(lang_tag(v) for v in langs)}
-
-
-def check(book: BookConfig, path: Path | None, where: str = "") -> BookConfig:
-    """``book`` with its values checked and put in canonical form; a bad value is a
-    :class:`ConfigError` naming the key (``where`` + key) and ``path``, or the command-line
-    flag when there is no file."""
-    def run(target, checks, prefix):
-        changes = {}
-        for key, fn in checks.items():
-            value = getattr(target, key)
-            if value is None:
-                continue
-            try:
-                changes[key] = fn(value)
-            except ValueError as exc:
-                name = f"'{prefix}{key}'" if path else "--" + key.replace("_", "-")
-                raise ConfigError(f"{name} = {value!r:.80}: {exc}", path=path) from None
-        return dataclasses.replace(target, **changes)
-
-    book = run(book, _CHECKS, where)
-    if book.filter is not None:
-        book = dataclasses.replace(book, filter=run(book.filter, _FILTER_CHECKS, where + "filter."))
-    if book.cleanup is not None:
-        book = dataclasses.replace(book, cleanup=run(book.cleanup, _CLEANUP_CHECKS, where + "cleanup."))
-    return book
-
-
-def cleanup_options(config: CleanupConfig | None) -> CleanupOptions:
-    """The cleanup stage's options from ``[cleanup]``."""
-    c = config or CleanupConfig()
-    extra = tuple((f"config.{action.replace('-', '_')}.{i}", selector, action)
-                  for action, selectors in (("remove", c.remove), ("unwrap", c.unwrap), ("keep-images", c.keep_images))
-                  for i, selector in enumerate(selectors or (), 1))
-    return CleanupOptions(disabled=frozenset(c.disable or ()), extra=extra, site_names=c.site_names or ())
+def _assign(options: Any, target: str, value: Any) -> Any:
+    """``options`` with the attribute at the dotted path ``target`` set to ``value``."""
+    head, _, rest = target.partition(".")
+    if rest:
+        value = _assign(getattr(options, head), rest, value)
+    return dataclasses.replace(options, **{head: value})
 
 
 def build_options(book: BookConfig) -> BuildOptions:
-    """The options of one book (values already checked)."""
-    f = book.filter or FilterConfig()
-    lang = book.lang or ""
-    write = WriteOptions(page_size=book.page_size or "A5", print_mode=bool(book.print),
-                         embed_fonts=book.embed_fonts, vertical=bool(book.vertical))
-    if book.theme:
-        write = dataclasses.replace(write, theme=Path(book.theme))
-    return BuildOptions(
-        output_dir=Path(book.output_dir or "output"),
-        formats=book.formats or BuildOptions().formats,
-        read=ReadOptions(drafts=bool(book.drafts), lang=lang, cleanup=cleanup_options(book.cleanup),
-                         convert=book.convert or "", quotes=book.quotes or ""),
-        book=BookOptions(
-            title=book.title or "", subtitle=book.subtitle or "", authors=book.authors or (), lang=lang,
-            publisher=book.publisher or "", rights=book.rights or "", description=book.description or "",
-            per_post=bool(book.per_post), group=book.group or "none", order=book.order or "date",
-            split=parse_split(book.split) if book.split else Split(),
-            filters=Filters(since=f.since or "", until=f.until or "", tags=f.tags or (),
-                            categories=f.categories or (), langs=f.lang or ()),
-            cover=book.cover or "auto",
-        ),
-        write=write,
-        output_name=book.output or "",
-        skip_transforms=frozenset() if book.cjk_spacing in (None, True) else frozenset({"cjk-spacing"}),
-    )
+    """The options of one book: every setting with targets, given or default, converted to
+    what its targets hold (values already checked)."""
+    options = BuildOptions()
+    for setting in table.BY_NAME.values():
+        if not setting.targets or setting.name not in book:
+            continue  # the options' defaults are the table's
+        value = setting.type.option(book[setting.name])
+        for target in setting.targets:
+            options = _assign(options, target, value)
+    return options
 
 
 def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig,
@@ -363,8 +237,7 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig,
                              hint="name posts or folders, or pass --config FILE")
         if picked:
             raise UsageError("--book needs a configuration file", hint="pass --config FILE")
-        book = merged(BookConfig(), overrides)
-        return [BookSpec(book_name(book, 1), inputs, build_options(book))]
+        return [BookSpec(book_name(overrides, 1), inputs, build_options(overrides))]
     named = {book_name(b, i): b for i, b in enumerate(config.books, 1)}
     unknown = [p for p in picked if p not in named]
     if unknown:
@@ -381,9 +254,9 @@ def plan(inputs: tuple[str, ...], config: Config | None, overrides: BookConfig,
         if picked and name not in picked:
             continue
         book = merged(book, overrides)
-        if not book.inputs:
+        if not book.get("inputs"):
             raise ConfigError(f"book '{name}' has no 'inputs'", path=config.path)
-        specs.append(BookSpec(name, book.inputs, build_options(book)))
+        specs.append(BookSpec(name, book["inputs"], build_options(book)))
     return specs
 
 
@@ -395,3 +268,29 @@ def ignored_settings(options: BuildOptions) -> list[str]:
         return []
     ignored = [name for name, given in (("group", book.group != "none"), ("split", book.split != Split())) if given]
     return [f"{' and '.join(ignored)} ignored: --per-post makes one file per post"] if ignored else []
+
+
+def shown_default(setting: Setting) -> str:
+    """A setting's default as help and the reference show it."""
+    if setting.shown_default:
+        return setting.shown_default
+    value = setting.default
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "none"
+    return str(value) if value not in ("", None) else "none"
+
+
+def settings_reference() -> str:
+    """The settings reference of docs/config.md, as a Markdown table, from the table."""
+    rows = ["| key | command line | value | default | used by | what it does |", "|---|---|---|---|---|---|"]
+    for s in table.BY_NAME.values():
+        if not s.key and "build" not in s.commands:
+            continue
+        key = f"`{s.key}`" if s.key else "—"
+        flags = " ".join(f"`{f}`" for f in s.flags) if s.flags else ("`POSTS...`" if s.name == "inputs" else "—")
+        value = s.type.describe.replace("|", "\\|")
+        rows.append(f"| {key} | {flags} | {value} | {shown_default(s)} | {s.stage} | {s.help} |")
+    stages = "\n".join(f"- `{name}`: {what}" for name, what in table.STAGES.items())
+    return "\n".join(rows) + "\n\nUsed by:\n\n" + stages + "\n"

@@ -12,7 +12,6 @@ and renamed into place, so a failure never leaves a half-written book behind.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import os
@@ -24,20 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from .assemble import assemble
-from .cover import render_cover
-from .diagnostics import Diagnostics
-from .errors import ConverterError, SourceError
-from .filenames import safe_stem, unique_stem
-from .limits import READ_SECONDS, TimeLimitExceeded, time_limit
-from .model import Book, Document
-from .options import BuildOptions, ReadOptions
+from .assemble.books import assemble
+from .assemble.cover import render_cover
+from .core.diagnostics import Diagnostics
+from .core.errors import ConverterError, SourceError
+from .core.limits import READ_SECONDS, TimeLimitExceeded, time_limit
+from .core.model import Book, Document, to_json
+from .core.options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .fonts.coverage import describe, missing_glyphs
 from .readers import read_post
-from .coverage import describe, missing_glyphs
-from .resources import FetchProgress, ResolveStats, Resolver, Unavailable, image_requests, resolve_images
+from .resources import (
+    FetchProgress, ResolveStats, Resolver, ResourceStore, Unavailable, image_requests, resolve_images,
+)
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
-from .writers import WriteContext, get_writer
+from .writers import WriteContext, Writer, get_writer
+from .writers.output import atomic_target, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
 PARALLEL_THRESHOLD = 12
@@ -57,7 +58,7 @@ class ReadResult:
 
 def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
     """Read and normalize one post; never raises for a bad post, and gives up on one that
-    takes longer than :data:`~converter.limits.READ_SECONDS`."""
+    takes longer than :data:`~converter.core.limits.READ_SECONDS`."""
     try:
         with time_limit(READ_SECONDS):
             raw, diag = load_post(found, options)
@@ -98,28 +99,6 @@ def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0) -> li
                 "a reader process died while this post was pending (out of memory?)",
                 path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root))
     return results
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix + ".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 @dataclass(slots=True)
@@ -163,6 +142,11 @@ def for_output(book: Book, steps: tuple[str, ...], options: ReadOptions, diag: D
     parts = [dataclasses.replace(part, chapters=tuple(prepare(d, steps, options, diag) for d in part.chapters))
              for part in book.parts]
     return dataclasses.replace(book, parts=tuple(parts))
+
+
+def output_steps(writer: Writer, options: WriteOptions) -> tuple[str, ...]:
+    """The typography steps ``writer`` asks for, minus those the options switch off."""
+    return tuple(n for n in writer.transforms if n != "cjk-spacing" or options.cjk_spacing)
 
 
 def check_coverage(docs: list[Document], diag: Diagnostics) -> None:
@@ -302,11 +286,11 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
     typography steps it asks for."""
     for fmt in options.formats:
         writer = get_writer(fmt)
-        target = options.output_dir / f"{stem}{writer.EXTENSION}"
+        target = options.output_dir / f"{stem}{writer.extension}"
         write = options.write if options.write.cache_dir else dataclasses.replace(
             options.write, cache_dir=cache_dir(options) / "fonts")
         ctx = WriteContext(resolver.store.view(fmt), write, report.diagnostics)
-        steps = tuple(n for n in writer.TRANSFORMS if n not in options.skip_transforms)
+        steps = output_steps(writer, options.write)
         say(f"writing {target}")
         try:
             with atomic_target(target) as tmp:
@@ -331,3 +315,18 @@ def inspect_documents(paths: tuple[str, ...], options: ReadOptions) -> Iterator[
     for result in read_all(found, options, jobs=1):
         yield result
 
+
+def render_document(doc: Document, fmt: str) -> str:
+    """One post as ``converter inspect`` shows it: ``json`` is the model's serialization;
+    ``html`` and ``text`` are what the HTML and text writers make of a book of this post
+    alone (nothing resolved: images are placeholders naming their source)."""
+    if fmt == "json":
+        return to_json(doc)
+    writer = get_writer({"html": "html", "text": "txt"}[fmt])
+    diag = Diagnostics(doc.meta.source_path)
+    [book] = assemble([doc], BookOptions(per_post=True), doc.meta.title, diag)
+    book = for_output(book, output_steps(writer, WriteOptions()), ReadOptions(), diag)
+    with tempfile.TemporaryDirectory(prefix="converter-inspect-") as work:
+        target = Path(work) / f"post{writer.extension}"
+        writer.write(book, target, WriteContext(ResourceStore().view(writer.name), WriteOptions(), diag))
+        return target.read_text(encoding="utf-8").rstrip("\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from converter.langtag import family as _family
+from converter.core.langtag import family as _family
 
 # CJK.md rule 3: no line starts with a closing mark, none ends with an opening one.
 CLOSING = set("，。、；：？！）》」』”’…ー々〕】〉］｝〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
@@ -173,7 +173,7 @@ def _face_cids(family: str, weight: int) -> dict[str, dict[int, int]]:
     """For each regional face of a Noto CJK family: code point → CID of its default glyph."""
     from fontTools.ttLib import TTFont
 
-    from converter.fontfiles import find_face
+    from converter.fonts.files import find_face
 
     faces = {}
     for tag in ("SC", "TC", "HK", "JP", "KR"):

@@ -10,8 +10,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 SLOW_SECONDS = 30  # far past any timeout a test sets; the server's stop ends it early

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from converter.assemble import assemble
-from converter.diagnostics import Diagnostics
-from converter.model import Attrs, Document, Heading, Link, Meta, Paragraph, Text, chapter_target
-from converter.options import BookOptions, Filters, Split
-from converter.selection import lang_matches
-from converter.tree import map_tree
-from converter.urlkey import url_key
+from converter.assemble.books import assemble
+from converter.assemble.selection import lang_matches
+from converter.assemble.urlkey import url_key
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import Attrs, Document, Heading, Link, Meta, Paragraph, Text, chapter_target
+from converter.core.options import BookOptions, Filters, Split
+from converter.core.tree import map_tree
 
 
 def post(title: str, date: str = "", *, lang: str = "zh-Hans", url: str = "", tags=(), categories=(),

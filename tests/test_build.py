@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from converter.model import Document, from_json
+from converter.core.model import Document, from_json
 
 from .conftest import EXAMPLES, assert_epubcheck_clean, pdf_fonts, pdf_text, run_converter
 
@@ -132,9 +132,11 @@ def test_inspect_json_round_trips_for_every_example():
 def test_inspect_text_and_html():
     proc = run_converter("inspect", "--format", "text", str(SEED))
     assert proc.returncode == 0
-    assert proc.stdout.startswith("据媒体报导")  # the body alone, no title line
+    title, body = proc.stdout.split("\n", 1)  # the text writer's output: the title line, then the text
+    assert title == "美媒曝北京要分享蚂蚁大数据 马云能拒绝吗？" and body.startswith("据媒体报导")
     assert "https://" not in proc.stdout and "<" not in proc.stdout
     html = run_converter("inspect", "--format", "html", str(SEED)).stdout
+    assert html.startswith("<?xml") and "<title>美媒曝北京" in html  # the HTML writer's document
     for img in re.findall(r"<img[^>]*>|<[^>]*placeholder[^>]*>", html):
         assert "src=" in img or "placeholder" in img
 

@@ -9,14 +9,14 @@ import zipfile
 import pytest
 from fontTools.ttLib import TTFont
 
-from converter.coverage import missing_glyphs
-from converter.diagnostics import Diagnostics
-from converter.fontembed import embed_fonts, font_face_css
-from converter.model import (
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import (
     Attrs, BlockQuote, Book, BookMeta, Code, CodeBlock, Div, Document, Emph, Figure, Image, Meta, Paragraph, Part,
     Span, Strong, Text, to_json,
 )
-from converter.options import ReadOptions
+from converter.core.options import ReadOptions
+from converter.fonts.coverage import missing_glyphs
+from converter.fonts.embed import embed_fonts, font_face_css
 from converter.transforms import Context, cjk, language
 from converter.transforms.convert import convert_document
 from converter.writers.pandoc_ast import ruby_openxml
@@ -236,7 +236,7 @@ def test_fonts_in_a_configured_folder_are_found(tmp_path):
     and the PDF renderer."""
     from fontTools.ttLib import TTFont
 
-    from converter.fontfiles import find_face
+    from converter.fonts.files import find_face
 
     source = find_face("DejaVu Sans")
     assert source is not None
@@ -249,7 +249,7 @@ def test_fonts_in_a_configured_folder_are_found(tmp_path):
     folder = tmp_path / "fonts"
     folder.mkdir()
     font.save(str(folder / "ConverterTestSans.ttf"))
-    script = ("import sys; from pathlib import Path; from converter.fontfiles import use_font_dirs, find_face;"
+    script = ("import sys; from pathlib import Path; from converter.fonts.files import use_font_dirs, find_face;"
               "use_font_dirs((Path(sys.argv[1]),), Path(sys.argv[2]));"
               "print(find_face('Converter Test Sans'))")
     import subprocess

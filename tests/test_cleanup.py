@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from converter.diagnostics import Diagnostics
-from converter.errors import ConfigError
-from converter.model import Embed, Figure, Heading, Paragraph, to_json
-from converter.options import CleanupOptions
+from converter.core.diagnostics import Diagnostics
+from converter.core.errors import ConfigError
+from converter.core.model import Embed, Figure, Heading, Paragraph, to_json
+from converter.core.options import CleanupOptions
 from converter.readers.html import read_html
 
 SOURCE = "https://www.example-news.org/2024/05/story.html"
@@ -124,23 +124,19 @@ def test_embeds_are_kept_as_links():
 
 def test_rules_can_be_disabled_and_added():
     html = '<div class="sharedaddy"><p>分享到微博</p></div><p>正文。</p><div class="promo-box"><p>订阅我们</p></div>'
-    _, text, _ = read(html, CleanupOptions(disabled=frozenset({"jetpack.sharing"}),
-                                           extra=(("site.promo", ".promo-box", "remove"),)))
+    _, text, _ = read(html, CleanupOptions(disabled=frozenset({"jetpack.sharing"}), remove=(".promo-box",)))
     assert "分享到微博" in text and "订阅我们" not in text
     with pytest.raises(ConfigError, match="no.such-rule"):
         read(html, CleanupOptions(disabled=frozenset({"no.such-rule"})))
-    with pytest.raises(ConfigError, match="action"):
-        read(html, CleanupOptions(extra=(("x.y", "p", "explode"),)))
 
 
 def test_unwrap_and_keep_images_are_reported_too():
     html = ('<div class="box"><p>保留的正文内容</p></div>'
             '<div class="hero"><img src="/a.jpg" alt="图"><span>点击查看大图</span></div><p>正文</p>')
-    blocks, text, diag = read(html, CleanupOptions(extra=(("site.box", ".box", "unwrap"),
-                                                          ("site.hero", ".hero", "keep-images"))))
+    blocks, text, diag = read(html, CleanupOptions(unwrap=(".box",), keep_images=(".hero",)))
     assert "保留的正文内容" in text and "点击查看大图" not in text
     info = {d.code: d.message for d in diag.items}
-    assert info["site.box"].startswith("1") and info["site.hero"] == "1, first: '点击查看大图'"
+    assert info["config.unwrap.1"].startswith("1") and info["config.keep_images.1"] == "1, first: '点击查看大图'"
 
 
 def test_headings_inside_the_body_are_kept():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from converter.config import BookConfig, find_config, ignored_settings, load_config, plan
-from converter.errors import ConfigError, UsageError
-from converter.options import STYLES_DIR, Filters, Split
+from converter.core.errors import ConfigError, UsageError
+from converter.core.options import STYLES_DIR, Filters, Split
 
 TWO_BOOKS = """
 title = "博客"
@@ -184,7 +184,7 @@ site_names = ["My Blog"]
     read = spec.options.read
     assert (read.convert, read.quotes) == ("s2twp", "corner")
     assert read.cleanup.disabled == frozenset({"generic.link-dense-edges"})
-    assert read.cleanup.extra == (("config.remove.1", ".promo", "remove"), ("config.keep_images.1", ".hero", "keep-images"))
+    assert (read.cleanup.remove, read.cleanup.keep_images) == ((".promo",), (".hero",))
     assert read.cleanup.site_names == ("My Blog",)
-    assert spec.options.skip_transforms == frozenset({"cjk-spacing"})
+    assert spec.options.write.cjk_spacing is False
     assert spec.options.write.embed_fonts is False and spec.options.write.vertical is True

@@ -6,9 +6,9 @@ import io
 
 from PIL import Image
 
-from converter.cover import balanced, choose_face, render_cover, wrap
-from converter.diagnostics import Diagnostics
-from converter.model import BookMeta
+from converter.assemble.cover import balanced, choose_face, render_cover, wrap
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import BookMeta
 
 class Mono:
     """A font whose every character is one unit wide."""
@@ -64,7 +64,7 @@ def test_balanced_lines():
 
 
 def test_without_fontconfig_the_cover_is_still_drawn(monkeypatch):
-    monkeypatch.setattr("converter.cover.find_face", lambda family, bold: None)
+    monkeypatch.setattr("converter.assemble.cover.find_face", lambda family, bold: None)
     diag = Diagnostics()
     png = render_cover(BookMeta(title="Plain Text", lang="en", authors=("Sam",)), diag=diag, **COLORS)
     assert [d.code for d in diag] == ["cover-font"]

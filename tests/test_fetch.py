@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from converter.options import FetchOptions
+from converter.core.options import FetchOptions
 from converter.resources import addresses
 from converter.resources.addresses import HostAddresses, is_public
 from converter.resources.fetch import Fetcher

@@ -1,6 +1,6 @@
 """Output file names: CJK kept, illegal characters gone, length capped, collisions numbered."""
 
-from converter.filenames import MAX_NAME_BYTES, safe_stem, unique_stem
+from converter.writers.output import MAX_NAME_BYTES, safe_stem, unique_stem
 
 
 def test_safe_stem_keeps_cjk_and_drops_illegal():

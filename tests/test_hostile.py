@@ -8,11 +8,12 @@ import time
 
 import pytest
 
-from converter import limits, pipeline
-from converter.diagnostics import Diagnostics
-from converter.grouping import date_key
-from converter.model import Document, Meta, Note, Paragraph, Text, to_json
-from converter.options import BuildOptions, ReadOptions
+from converter import pipeline
+from converter.assemble.grouping import date_key
+from converter.core import limits
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import Document, Meta, Note, Paragraph, Text, to_json
+from converter.core.options import BuildOptions, ReadOptions
 from converter.readers.html import read_html
 from converter.readers.markdown import read_markdown
 from converter.resources import Unavailable
@@ -129,12 +130,12 @@ def test_a_slow_post_is_skipped_not_waited_for(tmp_path, monkeypatch):
 def test_a_writer_bug_costs_only_its_own_output(tmp_path, monkeypatch):
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: 文章\n---\n正文。", encoding="utf-8")
-    from converter.writers import plaintext
+    from converter.writers import WRITERS
 
     def broken(book, path, ctx):
         raise KeyError("boom")
 
-    monkeypatch.setattr(plaintext, "write", broken)
+    monkeypatch.setattr(WRITERS["txt"], "write", broken)
     out = tmp_path / "out"
     report = pipeline.build((str(post),), BuildOptions(output_dir=out, formats=("txt", "html")))
     assert [p.suffix for p in report.outputs] == [".html"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from converter.model import Attrs, Document, Heading, Link, Meta, Note, Paragraph, Text, chapter_link
+from converter.core.model import Attrs, Document, Heading, Link, Meta, Note, Paragraph, Text, chapter_link
 from converter.resources import ResourceStore
 from converter.writers.html import HtmlRenderer, display_url
 
@@ -51,7 +51,7 @@ def test_notes_inside_notes_get_their_own_numbers():
 
 
 def test_embeds_are_labelled_in_the_chapter_language():
-    from converter.model import Embed
+    from converter.core.model import Embed
 
     for lang, word in (("zh-Hans", "视频"), ("ja", "動画"), ("en", "Video"), ("ko", "동영상")):
         doc = Document(Meta(title="T", lang=lang), (Embed("https://youtube.com/x", "video"),))

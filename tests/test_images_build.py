@@ -15,9 +15,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from converter.diagnostics import Diagnostics
+from converter.core.diagnostics import Diagnostics
 from converter.resources import Resource, ResourceStore
-from converter.writers.pdf import ResourceFetcher, resource_url
+from converter.writers.pdf import resource_url
+from converter.writers.pdf_engine import ResourceFetcher
 
 from . import imagefiles
 from .conftest import assert_epubcheck_clean, pdf_text, run_converter

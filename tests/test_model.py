@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter import model as m
+from converter.core import model as m
 
 text = st.text(max_size=12)
 attrs = st.builds(m.Attrs, id=text, classes=st.lists(text, max_size=2).map(tuple), lang=st.sampled_from(["", "zh-Hans", "ja", "en"]))

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from converter.diagnostics import Diagnostics
-from converter.model import Document, Meta, Paragraph, from_json, to_json
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import Document, Meta, Paragraph, from_json, to_json
+from converter.core.urls import absolute_url
 from converter.readers.html import read_html
-from converter.urls import absolute_url
 
 from .conftest import FIXTURES
 from .fixture_file import read_cases, write_cases

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from converter.diagnostics import Diagnostics
-from converter.model import Document, Meta, from_json, to_json
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import Document, Meta, from_json, to_json
 from converter.readers.markdown import read_markdown
 
 from .conftest import FIXTURES

@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from PIL import Image
+from lxml import etree
 
-from converter.diagnostics import Diagnostics
-from converter.errors import UsageError
-from converter.model import Document, Figure, Image as ImageNode, Meta, Paragraph, Text
-from converter.options import FetchOptions, ImageOptions, ResourceOptions
+from converter.core.diagnostics import Diagnostics
+from converter.core.errors import ConfigError
+from converter.core.model import Document, Figure, Image as ImageNode, Meta, Paragraph, Text
+from converter.core.options import FetchOptions, ImageOptions, ResourceOptions
 from converter.resources import ImageRequest, Resolver, Resource, ResourceStore, Unavailable, resolve_images
 from converter.resources.images import convert, sniff, target_for
 from converter.resources.local import LocalFiles, decode_data_uri
@@ -294,7 +294,7 @@ def test_remote_images_are_cached_and_deduplicated(server, tmp_path):
         assert r.resolve(server.url("/a.png"), post).id == a.id
         assert r.store.for_target(r.resolve(server.url("/photo.webp"), post).id, "docx").path == docx.path
         assert r.stats.cached == 2 and r.stats.fetched == 0
-    with resolver_for((tmp_path,), cache, remote="cache") as r:
+    with resolver_for((tmp_path,), cache, offline=True) as r:
         assert r.resolve(server.url("/a.png"), post).id == a.id
         assert "offline" in str(_refused(r, server.url("/never-fetched.png"), post))
     assert len(server.requests) == before
@@ -327,7 +327,7 @@ def test_hostile_downloads_become_reasons(server, tmp_path):
 def test_remote_off_and_default_refusal(server, tmp_path):
     post = tmp_path / "p.md"
     before = len(server.requests)
-    with resolver_for((tmp_path,), tmp_path / "c1", remote="off") as r:
+    with resolver_for((tmp_path,), tmp_path / "c1", fetch_images=False) as r:
         assert "not fetched" in str(_refused(r, server.url("/a.png"), post))
     with resolver_for((tmp_path,), tmp_path / "c2") as r:  # loopback not allowed
         assert "loopback" in str(_refused(r, server.url("/a.png"), post))
@@ -390,23 +390,28 @@ def test_a_surprise_in_a_decoder_costs_one_image_not_the_build(tmp_path, monkeyp
         assert "internal error" in str(error) and "IndexError" in str(error)
 
 
-def test_cli_flags_become_resource_options(tmp_path):
-    from converter.cli import _resource_options
+def test_resource_settings_become_resource_options(tmp_path):
+    from converter.config import BookConfig, build_options, check
 
-    flags = dict(site_roots=(tmp_path,), fetch_images=True, offline=False, cache_dir=tmp_path / "c",
+    given = dict(site_roots=(str(tmp_path),), fetch_images=True, offline=False, cache_dir=str(tmp_path / "c"),
                  retry_failed=False, fetch_timeout=3.0, allow_hosts=("127.0.0.1:8080",), max_image_px=800,
                  image_quality=70, grayscale=True, keep_webp=True)
-    options = _resource_options(**flags)
-    assert options.remote == "fetch" and options.cache_dir == (tmp_path / "c").resolve()
-    assert options.site_roots == (tmp_path.resolve(),) and options.failure_ttl > 0
-    assert (options.fetch.timeout, options.fetch.connect_timeout, options.fetch.allow_hosts) == (3.0, 3.0,
-                                                                                                ("127.0.0.1:8080",))
-    assert options.images == ImageOptions(max_side=800, quality=70, grayscale=True, keep_webp=True)
-    assert _resource_options(**{**flags, "offline": True}).remote == "cache"
-    assert _resource_options(**{**flags, "offline": True, "fetch_images": False}).remote == "off"
-    assert _resource_options(**{**flags, "retry_failed": True}).failure_ttl == 0
-    with pytest.raises(UsageError):
-        ResourceOptions(remote="sometimes")
+
+    def options(**changes):
+        return build_options(check(BookConfig(**{**given, **changes}), None)).resources
+
+    from converter.resources.resolver import remote_mode
+
+    resources = options()
+    assert remote_mode(resources) == "fetch" and resources.cache_dir == (tmp_path / "c").resolve()
+    assert resources.site_roots == (tmp_path.resolve(),) and not resources.retry_failed
+    assert (resources.fetch.timeout, resources.fetch.allow_hosts) == (3.0, ("127.0.0.1:8080",))
+    assert resources.images == ImageOptions(max_side=800, quality=70, grayscale=True, keep_webp=True)
+    assert remote_mode(options(offline=True)) == "cache"
+    assert remote_mode(options(offline=True, fetch_images=False)) == "off"
+    assert options(retry_failed=True).retry_failed
+    with pytest.raises(ConfigError, match="--site-root"):
+        options(site_roots=(str(tmp_path / "missing"),))
 
 
 def test_an_image_one_format_cannot_show_is_a_placeholder_there_only(tmp_path, monkeypatch):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from converter.model import Figure, Heading, Image, Link, Paragraph
-from converter.options import ReadOptions
+from converter.core.model import Figure, Heading, Image, Link, Paragraph
+from converter.core.options import ReadOptions
+from converter.core.tree import inline_text, iter_tree
 from converter.pipeline import read_one
 from converter.sources import Discovered
-from converter.tree import inline_text, iter_tree
 
 from .conftest import EXAMPLES, run_converter
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from converter.errors import FrontMatterError, SourceError
-from converter.options import ReadOptions
+from converter.core.errors import FrontMatterError, SourceError
+from converter.core.options import ReadOptions
 from converter.sources import Discovered, discover, load_post
 from converter.sources.feedheader import split_feed_header
 

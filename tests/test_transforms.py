@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from converter.diagnostics import Diagnostics
-from converter.langdetect import detect
-from converter.model import (
+from converter.core.diagnostics import Diagnostics
+from converter.core.model import (
     Attrs, Div, Document, Emph, Figure, Heading, Image, LineBreak, Link, Meta, Paragraph, Span, Strong, Text,
 )
-from converter.options import CleanupOptions, ReadOptions
+from converter.core.options import CleanupOptions, ReadOptions
 from converter.transforms import Context, characters, headings, language, links, subheadings, title
+from converter.transforms.langdetect import detect
 
 
 def ctx(**opts) -> Context:

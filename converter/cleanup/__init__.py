@@ -10,13 +10,13 @@ shown by ``converter inspect --report``.
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..diagnostics import Diagnostics
-from ..errors import ConfigError
-from ..options import CleanupOptions
+from ..core.diagnostics import Diagnostics
+from ..core.errors import ConfigError
+from ..core.options import CleanupOptions
 from .context import CleanupContext
-from .rules import ACTIONS, SELECTOR_RULES, STRUCTURAL_RULES, Rule, all_rule_names
+from .rules import SELECTOR_RULES, STRUCTURAL_RULES, Rule, all_rule_names
 from .structural import STRUCTURAL
 
 # These run before the selector rules: later rules must see the image that stands in for a
@@ -24,19 +24,43 @@ from .structural import STRUCTURAL
 _FIRST = ("generic.lazy-noscript", "ai2html.artboards", "generic.email-protection")
 
 
+def configured_rules(options: CleanupOptions) -> tuple[Rule, ...]:
+    """The selector rules of the configuration (``cleanup.remove``...), named
+    ``config.<action>.<n>``."""
+    return tuple(Rule(f"config.{action.replace('-', '_')}.{i}", selector, action, "configured")
+                 for action, selectors in (("remove", options.remove), ("unwrap", options.unwrap),
+                                           ("keep-images", options.keep_images))
+                 for i, selector in enumerate(selectors, 1))
+
+
 def rules_for(options: CleanupOptions) -> tuple[Rule, ...]:
-    """The selector rules in force: the table minus disabled rules, plus extra rules."""
-    known = set(all_rule_names())
-    unknown = [name for name in options.disabled if name not in known and name not in {r[0] for r in options.extra}]
+    """The selector rules in force: the table minus disabled rules, plus configured rules."""
+    extra = configured_rules(options)
+    known = set(all_rule_names()) | {r.name for r in extra}
+    unknown = [name for name in options.disabled if name not in known]
     if unknown:
         raise ConfigError(f"unknown cleanup rule(s): {', '.join(sorted(unknown))}",
                           hint="`converter inspect --rules` lists them")
-    extra = []
-    for name, selector, action in options.extra:
-        if action not in ACTIONS:
-            raise ConfigError(f"cleanup rule {name!r}: action must be one of {', '.join(ACTIONS)}")
-        extra.append(Rule(name, selector, action, "configured"))
-    return tuple(r for r in SELECTOR_RULES + tuple(extra) if r.name not in options.disabled)
+    return tuple(r for r in SELECTOR_RULES + extra if r.name not in options.disabled)
+
+
+def check_rule_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``cleanup.disable`` setting's check: names of known rules."""
+    unknown = [n for n in names if n not in all_rule_names()]
+    if unknown:
+        raise ValueError(f"unknown rule(s) {', '.join(unknown)} (`converter inspect --rules` lists them)")
+    return names
+
+
+def check_selectors(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The selector settings' check: each is a CSS selector lexbor understands."""
+    probe = LexborHTMLParser("<p></p>")
+    for selector in selectors:
+        try:
+            probe.css(selector)
+        except Exception as exc:  # noqa: BLE001 - lexbor reports a bad selector with various types
+            raise ValueError(f"not a CSS selector: {selector!r} ({exc})") from None
+    return selectors
 
 
 def _keep_images(node: LexborNode) -> None:

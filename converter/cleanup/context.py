@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from ..diagnostics import Diagnostics
+from ..core.diagnostics import Diagnostics
 
 
 @dataclass

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from ..urls import image_source
+from ..core.urls import image_source
 from .context import CleanupContext
 
 _TRACKER_SRC_RE = re.compile(r"(/pixel|/beacon|/tracking|/track\?|spacer\.gif|blank\.gif|1x1\.|/stat\?|"

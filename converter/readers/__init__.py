@@ -1,31 +1,38 @@
-"""Readers: a post's body (Markdown or HTML) → model blocks; one registry by body format."""
+"""Readers: a post's body → model blocks; one registry by body format.
+
+A reader is an object with the :class:`Reader` shape: ``name`` (the body format a source
+decided, ``RawPost.body_format``) and ``read(post, diag, options)``, which maps the body onto
+model blocks. Adding a body format is one module with its reader and one registry line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
-from ..diagnostics import Diagnostics
-from ..model import Block, Document
-from ..options import ReadOptions
+from ..core.diagnostics import Diagnostics
+from ..core.model import Block, Document
+from ..core.options import ReadOptions
 from ..sources import RawPost
-from .html import read_html
-from .markdown import read_markdown
+from .html import HtmlBodyReader
+from .markdown import MarkdownBodyReader
 
-Reader = Callable[..., tuple[Block, ...]]
 
-READERS: dict[str, Reader] = {
-    "html": read_html,
-    "markdown": read_markdown,
-}
+class Reader(Protocol):
+    """A body format."""
+
+    name: str
+
+    def read(self, post: RawPost, diag: Diagnostics, options: ReadOptions) -> tuple[Block, ...]:
+        """The blocks of ``post``'s body; problems go to ``diag``, never raise for bad input."""
+
+
+# The registry: body format → reader.
+READERS: dict[str, Reader] = {reader.name: reader for reader in (
+    HtmlBodyReader(),
+    MarkdownBodyReader(),
+)}
 
 
 def read_post(post: RawPost, diag: Diagnostics, options: ReadOptions | None = None) -> Document:
-    """Parse ``post``'s body with the reader for its format. HTML bodies (scraped pages) go
-    through the cleanup stage; Markdown bodies are the author's own and are kept whole."""
-    options = options or ReadOptions()
-    if post.body_format == "html":
-        blocks = read_html(post.body, base_url=post.meta.source_url, diag=diag, title=post.meta.title,
-                           cleanup=options.cleanup)
-    else:
-        blocks = READERS[post.body_format](post.body, base_url=post.meta.source_url, diag=diag)
-    return Document(post.meta, blocks)
+    """Parse ``post``'s body with the reader of its format."""
+    return Document(post.meta, READERS[post.body_format].read(post, diag, options or ReadOptions()))

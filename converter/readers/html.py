@@ -18,17 +18,18 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..cleanup import clean
-from ..diagnostics import Diagnostics
-from ..langtag import canonical
-from ..model import (
+from ..core.diagnostics import Diagnostics
+from ..core.langtag import canonical
+from ..core.model import (
     Attrs, Block, BlockQuote, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading,
     Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong,
     Subscript, Superscript, Table, TableCell, TableRow, Text, ThematicBreak,
 )
-from ..options import CleanupOptions
-from ..scripts import is_no_space, no_space_between
-from ..tree import block_texts
-from ..urls import absolute_url, image_source, refused_scheme, same_document_fragment
+from ..core.options import CleanupOptions, ReadOptions
+from ..core.scripts import is_no_space, no_space_between
+from ..core.tree import block_texts
+from ..core.urls import absolute_url, image_source, refused_scheme, same_document_fragment
+from ..sources import RawPost
 from .footnotes import Footnotes, find_footnotes
 
 # Deeper structure is kept as text: WeasyPrint's layout recurses per level and gives up
@@ -813,3 +814,13 @@ def read_html(html: str, *, base_url: str = "", diag: Diagnostics | None = None,
     options, the cleanup stage removes page chrome first (scraped posts)."""
     return HtmlReader(base_url, diag if diag is not None else Diagnostics(),
                       figure_from_alt=figure_from_alt, title=title, cleanup=cleanup).read(html)
+
+
+class HtmlBodyReader:
+    """HTML bodies: scraped pages, so the cleanup stage runs on them."""
+
+    name = "html"
+
+    def read(self, post: RawPost, diag: Diagnostics, options: ReadOptions) -> tuple[Block, ...]:
+        return read_html(post.body, base_url=post.meta.source_url, diag=diag, title=post.meta.title,
+                         cleanup=options.cleanup)

@@ -15,8 +15,10 @@ from functools import cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..diagnostics import Diagnostics
-from ..model import Block
+from ..core.diagnostics import Diagnostics
+from ..core.model import Block
+from ..core.options import ReadOptions
+from ..sources import RawPost
 from .html import read_html
 from .ruby import ruby_plugin
 from .ssg import rewrite
@@ -39,3 +41,12 @@ def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = N
     """Parse a Markdown body into model blocks (generator syntax rewritten first)."""
     diag = diag if diag is not None else Diagnostics()
     return read_html(markdown_to_html(rewrite(text, diag)), base_url=base_url, diag=diag, figure_from_alt=True)
+
+
+class MarkdownBodyReader:
+    """Markdown bodies: the author's own text, kept whole (no cleanup)."""
+
+    name = "markdown"
+
+    def read(self, post: RawPost, diag: Diagnostics, options: ReadOptions) -> tuple[Block, ...]:
+        return read_markdown(post.body, base_url=post.meta.source_url, diag=diag)

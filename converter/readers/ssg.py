@@ -24,7 +24,7 @@ import html
 import re
 import shlex
 
-from ..diagnostics import Diagnostics
+from ..core.diagnostics import Diagnostics
 
 _FENCE_RE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.M | re.S)
 _INLINE_CODE_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)

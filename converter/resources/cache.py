@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConverterError
+from ..core.errors import ConverterError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..options import FetchOptions
+from ..core.options import FetchOptions
 from .addresses import HostAddresses
 from .store import Unavailable
 
@@ -112,7 +112,7 @@ class Fetcher:
 
     def __init__(self, options: FetchOptions) -> None:
         self.options = options
-        self.addresses = HostAddresses(options.connect_timeout, options.allow_hosts)
+        self.addresses = HostAddresses(min(options.connect_timeout, options.timeout), options.allow_hosts)
         self._hosts: dict[tuple[str, int], _Host] = {}
         self._lock = threading.Lock()
         self._tls = ssl.create_default_context()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from PIL import Image as PILImage
 from PIL import ImageFile, ImageOps, UnidentifiedImageError
 
-from ..options import ImageOptions
+from ..core.options import ImageOptions
 from . import svg
 from .cache import Cache
 from .store import Resource, Unavailable

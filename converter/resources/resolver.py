@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from ..diagnostics import Diagnostics
-from ..model import Document, Image
-from ..options import ResourceOptions
-from ..tree import map_tree
+from ..core.diagnostics import Diagnostics
+from ..core.model import Document, Image
+from ..core.options import ResourceOptions
+from ..core.tree import map_tree
 from .cache import Cache
 from .fetch import Fetcher, split_url
 from .images import TARGETS, Sniffed, Variants, resource_id, sniff
@@ -87,6 +87,11 @@ class ResolveStats:
                 f"{skipped}{self.failed} failed, {self.placeholders} placeholder(s)")
 
 
+def remote_mode(options: ResourceOptions) -> str:
+    """``fetch`` (cache, then network), ``cache`` (cache only: ``--offline``) or ``off``."""
+    return "off" if not options.fetch_images else "cache" if options.offline else "fetch"
+
+
 def _host_key(src: str) -> str:
     """``host:port`` of a remote ``src``; '' for anything else, malformed URLs included."""
     try:
@@ -118,7 +123,7 @@ class Resolver:
                  fetcher: Fetcher | None = None, stats: ResolveStats | None = None) -> None:
         self.options = options
         self.local = LocalFiles(roots, options.site_roots)
-        self.cache = Cache(options.cache_dir or work_dir, options.failure_ttl)
+        self.cache = Cache(options.cache_dir or work_dir, 0.0 if options.retry_failed else options.failure_ttl)
         self.store = ResourceStore(make_variant=Variants(options.images, self.cache))
         self.targets = tuple(t for t in dict.fromkeys(targets) if t in TARGETS)
         self.progress = progress
@@ -166,7 +171,7 @@ class Resolver:
         unique = list(chosen.values())
         if not unique:
             return
-        if self.options.remote == "fetch":
+        if remote_mode(self.options) == "fetch":
             self.fetcher.warm(r.src for r in unique if self._needs_network(r.src))
         if self.progress is not None:
             self.progress.start(len(unique))
@@ -246,7 +251,7 @@ class Resolver:
 
     def _remote_resource(self, url: str, referer: str) -> tuple[Resource, str]:
         """The resource for ``url`` and whether it was ``cached`` or ``fetched``."""
-        mode = self.options.remote
+        mode = remote_mode(self.options)
         if mode == "off":
             raise Unavailable("remote images are not fetched (--no-fetch-images)", "offline")
         hit = self.cache.url(url)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import ConverterError, ResourceError
+from ..core.errors import ConverterError, ResourceError
 from .once import OnceMap
 
 

@@ -6,7 +6,7 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
+from ..core.errors import SourceError
 
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 

@@ -1,4 +1,4 @@
-"""Normalize front-matter fields into :class:`~converter.model.Meta` through one table.
+"""Normalize front-matter fields into :class:`~converter.core.model.Meta` through one table.
 
 Each model field lists the front-matter keys that feed it (first present wins) and the
 function that normalizes the value, in the manner of Pelican's METADATA_PROCESSORS. A value
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..errors import FrontMatterError
-from ..langtag import canonical
-from ..urls import is_web_url
+from ..core.diagnostics import Diagnostics
+from ..core.errors import FrontMatterError
+from ..core.langtag import canonical
+from ..core.urls import is_web_url
 
 _FILENAME_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?(.*)$")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")

@@ -17,7 +17,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
-from ..errors import FrontMatterError
+from ..core.errors import FrontMatterError
 
 
 class _TomlHandler(BaseHandler):

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
-from ..model import Meta
-from ..options import ReadOptions
+from ..core.diagnostics import Diagnostics
+from ..core.model import Meta
+from ..core.options import ReadOptions
 from .decode import read_text, strip_xml_invalid
 from .discover import Discovered
 from .feedheader import split_feed_header
@@ -52,7 +52,7 @@ def body_format(path: Path, body: str, declared: object) -> str:
 def load_post(found: Discovered, options: ReadOptions) -> tuple[RawPost | None, Diagnostics]:
     """Read ``found.path``; return the post (None for a skipped draft) and its warnings.
 
-    Raises :class:`~converter.errors.SourceError` (or ``FrontMatterError``) for a post that
+    Raises :class:`~converter.core.errors.SourceError` (or ``FrontMatterError``) for a post that
     cannot be read at all.
     """
     path = found.path

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostics
-from ..model import Document
-from ..options import ReadOptions
+from ..core.diagnostics import Diagnostics
+from ..core.model import Document
+from ..core.options import ReadOptions
 from . import characters, cjk, convert, headings, language, links, subheadings, title
 
 

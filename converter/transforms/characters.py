@@ -13,8 +13,8 @@ import dataclasses
 import html
 import re
 
-from ..model import Document, Text
-from ..tree import map_tree
+from ..core.model import Document, Text
+from ..core.tree import map_tree
 
 # Zero-width spaces and joiners, BOMs, bidi controls, and U+FFFC (the object replacement
 # character editors leave where an embedded object was).

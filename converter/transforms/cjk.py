@@ -20,9 +20,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..langtag import family
-from ..model import Attrs, Code, Document, Inline, Ruby, Span, Text
-from ..scripts import HAN_CLASS, KANA_CLASS
+from ..core.langtag import family
+from ..core.model import Attrs, Code, Document, Inline, Ruby, Span, Text
+from ..core.scripts import HAN_CLASS, KANA_CLASS
 from .textruns import leaves, map_inline_runs, replace, span_lang, wrap_matches
 
 QUARTER_EM = "\u2005"

@@ -12,20 +12,12 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
-from ..langtag import canonical, is_chinese
-from ..model import Div, Document, Image, Span
+from ..core.langtag import canonical, is_chinese
+from ..core.model import Div, Document, Image, Span
+from ..core.settings import CONVERSIONS
+from ..core.tree import map_tree
 from .textruns import leaves, map_inline_runs, replace
-from ..tree import map_tree
 
-# --convert value → (OpenCC configuration, language tag of the result)
-CONVERSIONS: dict[str, tuple[str, str]] = {
-    "s2t": ("s2t", "zh-Hant"),
-    "s2tw": ("s2tw", "zh-Hant-TW"),
-    "s2twp": ("s2twp", "zh-Hant-TW"),
-    "s2hk": ("s2hk", "zh-Hant-HK"),
-    "t2s": ("t2s", "zh-Hans"),
-    "tw2sp": ("tw2sp", "zh-Hans-CN"),
-}
 _CORNER = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 _CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
@@ -43,11 +35,11 @@ def _foreign(node) -> bool:
 
 
 def convert_document(doc: Document, convert: str, quotes: str) -> Document:
-    """Convert ``doc``'s Chinese text with OpenCC configuration ``convert`` (a key of
-    :data:`CONVERSIONS`) and set its quotation marks to ``quotes``."""
+    """Convert ``doc``'s Chinese text with the OpenCC configuration ``convert`` (a key of
+    :data:`~converter.core.settings.CONVERSIONS`) and set its quotation marks to ``quotes``."""
     if not is_chinese(doc.meta.lang) or not (convert or quotes):
         return doc
-    opencc = _converter(CONVERSIONS[convert][0]) if convert else None
+    opencc = _converter(convert) if convert else None
     table = _CORNER if quotes == "corner" else _CURLY if quotes == "curly" else None
 
     def text(value: str) -> str:
@@ -62,7 +54,7 @@ def convert_document(doc: Document, convert: str, quotes: str) -> Document:
     # Divs in another language keep their text, however deep they sit (a quote's Japanese
     # passage): the walk does not enter them.
     out = map_inline_runs(doc.blocks, per_content, keep=_foreign)
-    target = CONVERSIONS[convert][1] if convert else doc.meta.lang
+    target = CONVERSIONS[convert] if convert else doc.meta.lang
 
     def retag(node):
         if isinstance(node, Image) and node.alt and opencc is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Document, Heading
-from ..tree import iter_blocks, map_tree
+from ..core.model import Document, Heading
+from ..core.tree import iter_blocks, map_tree
 
 
 def normalize_levels(doc, ctx) -> Document:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..langdetect import detect
-from ..langtag import family, is_rtl
-from ..model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span
+from ..core.langtag import family, is_rtl
+from ..core.model import Attrs, BlockQuote, Div, Document, Inline, Paragraph, Span
+from ..core.tree import block_texts, inline_text
+from .langdetect import detect
 from .textruns import map_inline_runs, wrap_matches
-from ..tree import block_texts, inline_text
 
 _MIN_PARAGRAPH = 12  # characters: shorter paragraphs say too little about their language
 # Three or more Latin words. A word's inner ' and - sit between letters, a separator starts

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Div, Document, Heading, Link, Span
-from ..tree import iter_tree, map_tree
+from ..core.model import Div, Document, Heading, Link, Span
+from ..core.tree import iter_tree, map_tree
 
 
 def collect_ids(doc: Document) -> set[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Document, Heading, Inline, LineBreak, Link, Paragraph, Span, Strong, Text
-from ..tree import inline_text, iter_blocks
+from ..core.model import Document, Heading, Inline, LineBreak, Link, Paragraph, Span, Strong, Text
+from ..core.tree import inline_text, iter_blocks
 
 MAX_CHARS = 40
 _SENTENCE_END = ("。", "．", ".", "：", ":", "；", ";", "，", ",")

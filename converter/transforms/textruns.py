@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 
-from ..model import (
+from ..core.model import (
     Block, Code, Figure, Heading, Image, Inline, LineBreak, Note, Paragraph, Ruby, Span, Table, Text,
 )
-from ..tree import map_tree
+from ..core.tree import map_tree
 
 Leaf = Text | None
 

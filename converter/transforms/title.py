@@ -12,8 +12,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from ..model import Div, Document, Figure, Heading, Paragraph
-from ..tree import inline_text
+from ..core.model import Div, Document, Figure, Heading, Paragraph
+from ..core.tree import inline_text
 
 _SEPARATORS = r"\s+[-–—|·]\s+|\s*[｜丨]\s*"
 # How many leading blocks may precede the repeated title (lead image, dek, byline).

@@ -1,9 +1,11 @@
 """Writers: one module per output format, one registry line each.
 
-A writer module exposes ``EXTENSION`` (with the dot), ``TRANSFORMS`` (the output typography
-steps it wants, see ``converter.transforms.OUTPUT_STEPS``) and ``write(book, target, ctx)``,
-which renders ``book`` into the file ``target`` (a temporary path: the pipeline renames it into
-place only when the writer succeeded). Modules are imported on first use, so a build that
+A writer is an object with the :class:`Writer` shape: a ``name`` (the format, as ``-f``
+takes it), an ``extension`` (with the dot), the output typography ``transforms`` it wants
+(names of ``converter.transforms.OUTPUT_STEPS``) and ``write(book, target, ctx)``, which
+renders the book into the file ``target`` (a temporary path: the pipeline renames it into
+place only when the writer succeeded). Writer modules keep their heavy imports (WeasyPrint,
+ebooklib, pandoc) inside ``write``, so that loading the registry is cheap and a build that
 makes only an EPUB never loads WeasyPrint.
 """
 
@@ -11,20 +13,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from types import ModuleType
+from pathlib import Path
+from typing import Protocol
 
-from ..diagnostics import Diagnostics
-from ..errors import UsageError
-from ..options import WriteOptions
+from ..core.diagnostics import Diagnostics
+from ..core.errors import UsageError
+from ..core.model import Book
+from ..core.options import WriteOptions
 from ..resources import ResourceLookup
-
-WRITERS: dict[str, str] = {
-    "pdf": "converter.writers.pdf",
-    "epub": "converter.writers.epub",
-    "docx": "converter.writers.docx",
-    "html": "converter.writers.standalone_html",
-    "txt": "converter.writers.plaintext",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +34,45 @@ class WriteContext:
     diag: Diagnostics
 
 
-def get_writer(name: str) -> ModuleType:
-    """The writer module for format ``name``."""
+class Writer(Protocol):
+    """An output format."""
+
+    name: str
+    extension: str
+    transforms: tuple[str, ...]
+
+    def write(self, book: Book, target: Path, ctx: WriteContext) -> None:
+        """Render ``book`` into the file ``target``; raise RenderError when it cannot."""
+
+
+def load(spec: str) -> Writer:
+    """The writer ``module:Class`` names, instantiated."""
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(module), name)()
+
+
+# The registry: format name → writer.
+WRITERS: dict[str, Writer] = {writer.name: writer for writer in map(load, (
+    "converter.writers.pdf:PdfWriter",
+    "converter.writers.epub:EpubWriter",
+    "converter.writers.docx:DocxWriter",
+    "converter.writers.standalone_html:HtmlWriter",
+    "converter.writers.plaintext:TextWriter",
+))}
+
+
+def check_formats(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``formats`` setting's check: names of registered writers, comma-separated or not."""
+    names = tuple(dict.fromkeys(v.strip().lower() for value in values for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in WRITERS]
+    if unknown or not names:
+        raise ValueError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}")
+    return names
+
+
+def get_writer(name: str) -> Writer:
+    """The writer of format ``name``."""
     try:
-        return importlib.import_module(WRITERS[name])
+        return WRITERS[name]
     except KeyError:
         raise UsageError(f"unknown output format {name!r}; choose from {', '.join(WRITERS)}") from None

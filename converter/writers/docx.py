@@ -12,21 +12,16 @@ from pathlib import Path
 
 import pypandoc
 
-from ..errors import RenderError
-from ..langtag import family
-from ..model import Book
-from .docx_front import core_properties, front_matter
+from ..core.errors import RenderError
+from ..core.langtag import family
+from ..core.model import Book
 from .docx_fixup import fix_docx
+from .docx_front import core_properties, front_matter
 from .docx_reference import patched_reference
 from .logcapture import capture_logs
 from .pandoc_ast import book_to_pandoc
 from .theme import reference_docx, settings
 from .ziputil import zip_time
-
-EXTENSION = ".docx"
-# Word spaces CJK and Latin itself (autoSpaceDE/DN) and breaks Korean by words.
-TRANSFORMS: tuple[str, ...] = ()
-
 
 @cache
 def pandoc_api_version() -> list[int]:
@@ -40,22 +35,30 @@ def pandoc_lang(lang: str) -> str:
     return {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "zh-HK": "zh-Hant"}.get(family(lang), lang or "en-US")
 
 
-def write(book: Book, target: Path, ctx) -> None:
-    """Render ``book`` to the DOCX file ``target``."""
-    lang = book.meta.lang
-    style = settings(ctx.options.theme).fonts
-    ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang),
-                         front=front_matter(book, ctx.resources))
-    with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
-        reference = Path(tmp) / "reference.docx"
-        reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang, style))
-        try:
-            with capture_logs("pypandoc", ctx.diag, "docx-engine"):
-                pypandoc.convert_text(
-                    json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
-                    extra_args=["--reference-doc", str(reference)],
-                )
-        except (RuntimeError, OSError) as exc:
-            raise RenderError(f"pandoc failed: {exc}", path=target) from exc
-    fix_docx(target, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
-             core=core_properties(book.meta))
+class DocxWriter:
+    """DOCX through pandoc."""
+
+    name = "docx"
+    extension = ".docx"
+    # Word spaces CJK and Latin itself (autoSpaceDE/DN) and breaks Korean by words.
+    transforms: tuple[str, ...] = ()
+
+    def write(self, book: Book, target: Path, ctx) -> None:
+        """Render ``book`` to the DOCX file ``target``."""
+        lang = book.meta.lang
+        style = settings(ctx.options.theme).fonts
+        ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang),
+                             front=front_matter(book, ctx.resources))
+        with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
+            reference = Path(tmp) / "reference.docx"
+            reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang, style))
+            try:
+                with capture_logs("pypandoc", ctx.diag, "docx-engine"):
+                    pypandoc.convert_text(
+                        json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
+                        extra_args=["--reference-doc", str(reference)],
+                    )
+            except (RuntimeError, OSError) as exc:
+                raise RenderError(f"pandoc failed: {exc}", path=target) from exc
+        fix_docx(target, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
+                 core=core_properties(book.meta))

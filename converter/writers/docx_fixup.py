@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..fonts import stack_for
-from ..langtag import family
+from ..core.langtag import family
+from ..fonts.policy import stack_for
 from .docx_reference import WQ, ensure_child
 from .ziputil import ZIP_EPOCH, rewrite_zip
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..labels import coverage_label, label
-from ..model import Book, BookMeta
+from ..core.labels import coverage_label, label
+from ..core.model import Book, BookMeta
 from ..resources import ResourceLookup
 from .frontmatter_html import has_contents
 from .pandoc_ast import PAGE_BREAK, custom_style, text_inlines

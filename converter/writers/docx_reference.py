@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..fonts import LATIN, stack_for
-from ..langtag import family
+from ..core.langtag import family
+from ..fonts.policy import LATIN, stack_for
 from .ziputil import rezipped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -16,20 +16,17 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from ..errors import RenderError
-from ..fontembed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
-from ..labels import label
-from ..langtag import family, is_cjk_tag
-from ..model import Book, BookMeta
+from ..core.errors import RenderError
+from ..core.labels import label
+from ..core.langtag import family, is_cjk_tag
+from ..core.model import Book, BookMeta
+from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
 from ..resources import Resource
 from .frontmatter_html import cover_page, title_page
 from .html import HtmlRenderer, part_section, xhtml_document
 from .theme import settings, stylesheet
 from .ziputil import rewrite_zip, zip_time
 
-EXTENSION = ".epub"
-# Reading systems do neither halt nor keep-all reliably; the quarter-em space they show.
-TRANSFORMS: tuple[str, ...] = ("cjk-spacing",)
 CSS_NAME = "styles/book.css"
 
 
@@ -125,100 +122,137 @@ def _hide_landmarks(name: str, data: bytes) -> bytes:
     return data
 
 
-def write(book: Book, target: Path, ctx) -> None:
-    """Write ``book`` as an EPUB 3 file at ``target``."""
-    meta = book.meta
-    lang = meta.lang or "en"
-    out = epub.EpubBook()
-    _metadata(out, meta, lang)
+class _Package:
+    """One EPUB being assembled: the ebooklib book, its spine, and the images its pages use."""
 
-    style = stylesheet(ctx.options.theme, "epub", lang)
-    fonts = _embedded_fonts(book, ctx)
-    for font in fonts:
-        out.add_item(epub.EpubItem(uid=f"font-{Path(font.file_name).stem}", file_name=font.file_name,
-                                   media_type=MEDIA_TYPE, content=font.data))
-    style = font_face_css(fonts) + style
-    if _vertical(book, ctx):
-        # ebooklib drops attributes of <html>: the writing mode goes in the linked stylesheet
-        # (CJK.md rule 12), and the spine turns right to left.
-        style += VERTICAL_CSS
-        out.set_direction("rtl")
-    css = epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css", content=style.encode("utf-8"))
-    out.add_item(css)
-    css_href = "../" + CSS_NAME
+    def __init__(self, book: Book, ctx) -> None:
+        self.book = book
+        self.ctx = ctx
+        self.lang = book.meta.lang or "en"
+        self.out = epub.EpubBook()
+        self.spine: list = []
+        self.used: dict[str, Resource] = {}
+        self.cover = ctx.resources.get(book.meta.cover) if book.meta.cover else None
+        _metadata(self.out, book.meta, self.lang)
 
-    used: dict[str, Resource] = {}
-
-    def image_url(resource: Resource) -> str:
-        used[resource.id] = resource
+    def image_url(self, resource: Resource) -> str:
+        self.used[resource.id] = resource
         return "../" + image_name(resource)
 
-    def page(uid: str, file_name: str, title: str, body: str, page_lang: str = lang) -> _Page:
-        item = _page(uid, file_name, title, page_lang,
-                     xhtml_document(title, page_lang, body, stylesheets=(css_href,)))
-        out.add_item(item)
+    def page(self, uid: str, file_name: str, title: str, body: str, page_lang: str = "") -> _Page:
+        lang = page_lang or self.lang
+        item = _page(uid, file_name, title, lang, xhtml_document(title, lang, body, stylesheets=("../" + CSS_NAME,)))
+        self.out.add_item(item)
         return item
 
-    spine: list = []
-    cover = ctx.resources.get(meta.cover) if meta.cover else None
-    if cover is not None:
-        image = epub.EpubImage(uid="cover-image", file_name=image_name(cover), media_type=cover.media_type,
-                               content=cover.path.read_bytes())
-        image.properties = ["cover-image"]
-        out.add_item(image)
-        out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
-        spine.append(page("cover", "text/cover.xhtml", label("cover", lang),
-                          cover_page(book, "../" + image_name(cover))))
-        out.guide.append({"type": "cover", "href": "text/cover.xhtml", "title": label("cover", lang)})
-    spine.append(page("title-page", "text/title.xhtml", meta.title, title_page(book)))
-    out.guide.append({"type": "titlepage", "href": "text/title.xhtml", "title": label("title_page", lang)})
-    nav = epub.EpubNav(title=label("contents", lang))
-    nav.add_link(href="styles/book.css", rel="stylesheet", type="text/css")
-    out.add_item(nav)
-    spine.append(nav)
-    out.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
+    def add_style(self) -> None:
+        """The stylesheet, with the embedded fonts' rules and the vertical writing mode."""
+        style = stylesheet(self.ctx.options.theme, "epub", self.lang)
+        fonts = _embedded_fonts(self.book, self.ctx)
+        for font in fonts:
+            self.out.add_item(epub.EpubItem(uid=f"font-{Path(font.file_name).stem}", file_name=font.file_name,
+                                            media_type=MEDIA_TYPE, content=font.data))
+        style = font_face_css(fonts) + style
+        if _vertical(self.book, self.ctx):
+            # ebooklib drops attributes of <html>: the writing mode goes in the linked stylesheet
+            # (CJK.md rule 12), and the spine turns right to left.
+            style += VERTICAL_CSS
+            self.out.set_direction("rtl")
+        self.out.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
+                                        content=style.encode("utf-8")))
 
-    def chapter_href(number: int, fragment: str) -> str:
-        return f"{Path(chapter_file(number)).name}#{f'c{number}-{fragment}' if fragment else f'chapter-{number}'}"
+    def add_front(self) -> None:
+        """Cover page, title page and the navigation document, with their guide entries."""
+        book, out, lang = self.book, self.out, self.lang
+        if self.cover is not None:
+            image = epub.EpubImage(uid="cover-image", file_name=image_name(self.cover),
+                                   media_type=self.cover.media_type, content=self.cover.path.read_bytes())
+            image.properties = ["cover-image"]
+            out.add_item(image)
+            out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+            self.spine.append(self.page("cover", "text/cover.xhtml", label("cover", lang),
+                                        cover_page(book, "../" + image_name(self.cover))))
+            out.guide.append({"type": "cover", "href": "text/cover.xhtml", "title": label("cover", lang)})
+        self.spine.append(self.page("title-page", "text/title.xhtml", book.meta.title, title_page(book)))
+        out.guide.append({"type": "titlepage", "href": "text/title.xhtml", "title": label("title_page", lang)})
+        nav = epub.EpubNav(title=label("contents", lang))
+        nav.add_link(href=CSS_NAME, rel="stylesheet", type="text/css")
+        out.add_item(nav)
+        self.spine.append(nav)
+        out.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
 
-    toc: list = []
-    number = 0
-    for part_index, part in enumerate(book.parts, 1):
-        entries = []
-        part_file = f"text/part-{part_index:03d}.xhtml"
-        if part.title:
-            spine.append(page(f"part-{part_index}", part_file, part.title,
-                              part_section(part.title, f"part-{part_index}")))
-        for doc in part.chapters:
-            number += 1
-            # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
-            # cannot then meet the ids the writer makes.
-            renderer = HtmlRenderer(ctx.resources, image_url, notes="endnote", diag=ctx.diag,
-                                    chapter_href=chapter_href, id_prefix=f"c{number}-")
-            body = renderer.chapter(doc, heading_level=1, section_id=f"chapter-{number}")
-            title = doc.meta.title or str(number)
-            item = page(f"chapter-{number}", chapter_file(number), title, body, doc.meta.lang or lang)
-            spine.append(item)
-            entries.append(epub.Link(item.file_name, title, item.id))
-            if number == 1:
-                out.guide.append({"type": "text", "href": item.file_name, "title": label("start", lang)})
-        if part.title:
-            toc.append((epub.Section(part.title, href=part_file), entries))
-        else:
-            toc.extend(entries)
+    def add_chapters(self) -> list:
+        """A page per part title and per chapter; the table of contents, nested by part."""
+        toc: list = []
+        number = 0
+        for part_index, part in enumerate(self.book.parts, 1):
+            entries = []
+            part_file = f"text/part-{part_index:03d}.xhtml"
+            if part.title:
+                self.spine.append(self.page(f"part-{part_index}", part_file, part.title,
+                                            part_section(part.title, f"part-{part_index}")))
+            for doc in part.chapters:
+                number += 1
+                item = self.chapter(doc, number)
+                self.spine.append(item)
+                entries.append(epub.Link(item.file_name, item.title, item.id))
+                if number == 1:
+                    self.out.guide.append({"type": "text", "href": item.file_name,
+                                           "title": label("start", self.lang)})
+            if part.title:
+                toc.append((epub.Section(part.title, href=part_file), entries))
+            else:
+                toc.extend(entries)
+        return toc
 
-    for resource in used.values():
-        if cover is not None and resource.id == cover.id:
-            continue
-        out.add_item(epub.EpubImage(uid=resource.id.replace(".", "-"), file_name=image_name(resource),
-                                    media_type=resource.media_type, content=resource.path.read_bytes()))
-    out.toc = toc
-    out.add_item(epub.EpubNcx())
-    out.spine = spine
-    try:
-        epub.write_epub(str(target), out, {"mtime": _mtime(meta), "raise_exceptions": True,
-                                           "epub3_landmark": True, "landmark_title": label("contents", lang),
-                                           "epub2_guide": False, "epub3_pages": False})
-        rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"EPUB writing failed: {exc}", path=target) from exc
+    def chapter(self, doc, number: int) -> _Page:
+        # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
+        # cannot then meet the ids the writer makes.
+        renderer = HtmlRenderer(self.ctx.resources, self.image_url, notes="endnote", diag=self.ctx.diag,
+                                chapter_href=_chapter_href, id_prefix=f"c{number}-")
+        body = renderer.chapter(doc, heading_level=1, section_id=f"chapter-{number}")
+        return self.page(f"chapter-{number}", chapter_file(number), doc.meta.title or str(number), body,
+                         doc.meta.lang)
+
+    def add_images(self) -> None:
+        for resource in self.used.values():
+            if self.cover is not None and resource.id == self.cover.id:
+                continue
+            self.out.add_item(epub.EpubImage(uid=resource.id.replace(".", "-"), file_name=image_name(resource),
+                                             media_type=resource.media_type, content=resource.path.read_bytes()))
+
+    def save(self, target: Path) -> None:
+        """The package, written deterministically."""
+        meta = self.book.meta
+        try:
+            epub.write_epub(str(target), self.out, {
+                "mtime": _mtime(meta), "raise_exceptions": True, "epub3_landmark": True,
+                "landmark_title": label("contents", self.lang), "epub2_guide": False, "epub3_pages": False})
+            rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
+        except (OSError, ValueError) as exc:
+            raise RenderError(f"EPUB writing failed: {exc}", path=target) from exc
+
+
+def _chapter_href(number: int, fragment: str) -> str:
+    return f"{Path(chapter_file(number)).name}#{f'c{number}-{fragment}' if fragment else f'chapter-{number}'}"
+
+
+class EpubWriter:
+    """EPUB 3 through ebooklib."""
+
+    name = "epub"
+    extension = ".epub"
+    # Reading systems do neither halt nor keep-all reliably; the quarter-em space they show.
+    transforms: tuple[str, ...] = ("cjk-spacing",)
+
+    def write(self, book: Book, target: Path, ctx) -> None:
+        """Write ``book`` as an EPUB 3 file at ``target``."""
+        package = _Package(book, ctx)
+        package.add_style()
+        package.add_front()
+        toc = package.add_chapters()
+        package.add_images()
+        package.out.toc = toc
+        package.out.add_item(epub.EpubNcx())
+        package.out.spine = package.spine
+        package.save(target)

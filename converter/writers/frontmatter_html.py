@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..labels import coverage_label, label
-from ..model import Book
+from ..core.labels import coverage_label, label
+from ..core.model import Book
 from .html import esc
 
 

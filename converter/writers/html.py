@@ -16,17 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from ..diagnostics import Diagnostics
-from ..langtag import canonical, is_rtl
-from ..labels import embed_label
-from ..model import (
+from ..core.diagnostics import Diagnostics
+from ..core.labels import embed_label
+from ..core.langtag import canonical, is_rtl
+from ..core.model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak, chapter_target,
 )
-from ..tree import block_texts, inline_text
+from ..core.tree import block_texts, inline_text
+from ..core.urls import is_web_url
 from ..resources import Resource, ResourceLookup
-from ..urls import is_web_url
 
 
 
@@ -97,7 +97,6 @@ class HtmlRenderer:
     notes: str = "endnote"  # or "footnote"
     id_prefix: str = ""
     diag: Diagnostics | None = None
-    keep_sources: bool = False  # unresolved images as <img src> of their source (inspect)
     chapter_href: Callable[[int, str], str] | None = None
     link_notes: bool = False
     _endnotes: list[str] = field(default_factory=list)
@@ -284,9 +283,6 @@ class HtmlRenderer:
                 f' width="{resource.width}" height="{resource.height}"/>')
 
     def _placeholder(self, image: Image, *, block: bool) -> str:
-        if self.keep_sources:
-            title = f' title="{esc(image.title)}"' if image.title else ""
-            return f'<img src="{esc(image.src)}" alt="{esc(image.alt)}"{title}/>'
         label = esc(image.alt or image.title or "Image")
         source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
         url = esc(source)

@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostics
+from ..core.diagnostics import Diagnostics
 
 
 class _ToDiagnostics(logging.Handler):

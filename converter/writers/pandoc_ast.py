@@ -11,17 +11,17 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..model import (
+from ..core.labels import embed_label
+from ..core.langtag import family, is_rtl
+from ..core.model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak, chapter_target,
 )
-from ..fonts import stack_for
-from ..labels import embed_label
-from ..langtag import family, is_rtl
+from ..core.tree import inline_text
+from ..core.urls import is_web_url
+from ..fonts.policy import stack_for
 from ..resources import ResourceLookup
-from ..tree import inline_text
-from ..urls import is_web_url
 
 Json = Any
 _SPACE_RE = re.compile(r"(\s+)")

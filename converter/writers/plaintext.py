@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import (
+from ..core.model import (
     Block, BlockQuote, Book, BulletList, CodeBlock, Div, Document, Embed, Figure, Heading, Note,
     OrderedList, Paragraph, Table, ThematicBreak,
 )
-from ..tree import inline_text, iter_tree
-
-EXTENSION = ".txt"
-# Plain text stays as written.
-TRANSFORMS: tuple[str, ...] = ()
-
+from ..core.tree import inline_text, iter_tree
 
 def _lines(block: Block) -> list[str]:
     if isinstance(block, (Paragraph, Heading)):
@@ -55,11 +50,24 @@ def document_text(doc: Document) -> str:
     return "\n".join(lines)
 
 
-def write(book: Book, target: Path, ctx) -> None:
-    """Write every chapter's title and text."""
+def book_text(book: Book) -> str:
+    """Every chapter's title and text."""
     parts = []
     for doc in book.chapters:
         parts.append(doc.meta.title)
         parts.append(document_text(doc))
         parts.append("")
-    target.write_text("\n".join(parts), encoding="utf-8")
+    return "\n".join(parts)
+
+
+class TextWriter:
+    """Plain text."""
+
+    name = "txt"
+    extension = ".txt"
+    # Plain text stays as written.
+    transforms: tuple[str, ...] = ()
+
+    def write(self, book: Book, target: Path, ctx) -> None:
+        """Write every chapter's title and text."""
+        target.write_text(book_text(book), encoding="utf-8")

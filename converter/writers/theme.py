@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..errors import ConfigError, UsageError
-from ..fonts import font_css
-from ..options import STYLES_DIR
-from ..schema import from_table
+from ..core.errors import ConfigError, UsageError
+from ..core.schema import from_table
+from ..core.values import STYLES_DIR, theme_folder
+from ..fonts.policy import font_css
 
 DEFAULT_THEME = STYLES_DIR / "default"
 
@@ -45,15 +45,24 @@ class ThemeSettings:
     cover: CoverColors = CoverColors()
 
 
-def find_theme(name_or_path: str) -> Path:
+def find_theme(name_or_path: str | Path) -> Path:
     """The folder of a theme given by name (``styles/<name>``) or by path."""
-    path = Path(name_or_path).expanduser()
-    if "/" not in name_or_path and (STYLES_DIR / name_or_path).is_dir():
-        return STYLES_DIR / name_or_path
-    if path.is_dir():
-        return path.resolve()
+    folder = theme_folder(name_or_path)
+    if folder.is_dir():
+        return folder
     names = sorted(p.name for p in STYLES_DIR.iterdir() if p.is_dir())
-    raise UsageError(f"no theme {name_or_path!r}", hint=f"name one of {', '.join(names)} or give a folder")
+    raise UsageError(f"no theme {str(name_or_path)!r}", hint=f"name one of {', '.join(names)} or give a folder")
+
+
+def check_theme(value: str) -> str:
+    """The ``theme`` setting's check: the theme exists and its ``theme.toml`` files (its own
+    and its parents') are valid, now rather than mid-build."""
+    try:
+        folder = find_theme(value)
+    except UsageError as exc:
+        raise ValueError(f"{exc.message} ({exc.hint})") from None
+    chain(folder)
+    return str(folder)
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
 
-from ..model import BookMeta
+from ..core.model import BookMeta
 
 NS = {
     "x": "adobe:ns:meta/",

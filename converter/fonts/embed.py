@@ -19,13 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fontfiles import Face, first_installed
-from .fonts import STACKS
-from .langtag import family
-from .model import (
+from ..core.langtag import family
+from ..core.model import (
     Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading, Image, Inline,
     Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong, Subscript, Superscript, Table, Text,
 )
+from .files import Face, first_installed
+from .policy import STACKS
 
 MEDIA_TYPE = "font/woff2"
 

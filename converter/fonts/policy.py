@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .langtag import family
+from ..core.langtag import family
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,21 +12,30 @@ PDF pages are wider than 1:1.6, so the PDF crops the cover's top and bottom to f
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .diagnostics import Diagnostics
-from .fontfiles import Face, cmap, find_face
-from .fonts import LATIN, STACKS, stack_for
-from .labels import coverage_label
-from .langtag import family
-from .model import BookMeta
+from ..core.diagnostics import Diagnostics
+from ..core.labels import coverage_label
+from ..core.langtag import family
+from ..core.model import BookMeta
+from ..core.values import COVER_CHOICES
+from ..fonts.files import Face, cmap, find_face
+from ..fonts.policy import LATIN, STACKS, stack_for
 
 SIZE = (1600, 2560)
 MARGIN = 170
 # Characters that may not start a line (kinsoku) and that may not end one.
 _NO_START = set("，。、；：？！）》」』”’…ー々〉】〕,.;:?!)]}%")
 _NO_END = set("（《「『“‘〈【〔([{")
+
+
+def check_cover(value: str) -> str:
+    """The ``cover`` setting's check: one of :data:`COVER_CHOICES` or an image file."""
+    if value not in COVER_CHOICES and not Path(value).is_file():
+        raise ValueError(f"no such image file (or say one of {', '.join(COVER_CHOICES)})")
+    return value
 
 
 def _visible(text: str) -> set[int]:
@@ -135,11 +144,12 @@ def _hex(color: str) -> tuple[int, int, int]:
     return tuple(int(color[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
-def render_cover(meta: BookMeta, *, background: str, foreground: str, accent: str, style: str = "serif",
-                 diag: Diagnostics | None = None, size: tuple[int, int] = SIZE) -> bytes:
-    """The cover of the book ``meta`` describes, as PNG bytes."""
-    title = meta.series or meta.title
-    texts = {"title": title, "volume": meta.volume if meta.series else "", "subtitle": meta.subtitle,
+def _cover_texts(meta: BookMeta, style: str,
+                 diag: Diagnostics | None) -> tuple[dict[str, str], Face | None, Face | None]:
+    """What the cover says, and its bold and regular faces; characters no face has are left
+    out with a warning."""
+    texts = {"title": meta.series or meta.title, "volume": meta.volume if meta.series else "",
+             "subtitle": meta.subtitle,
              "authors": ("、" if family(meta.lang) in ("zh-Hans", "zh-Hant", "zh-HK", "ja") else ", ").join(meta.authors),
              "dates": coverage_label(meta.coverage), "publisher": meta.publisher}
     bold_face, missing = choose_face([texts["title"], texts["volume"]], meta.lang, style, bold=True)
@@ -153,57 +163,75 @@ def render_cover(meta: BookMeta, *, background: str, foreground: str, accent: st
     if lost and diag is not None:
         diag.warn("cover-glyphs", "no cover font has " + " ".join(chr(c) for c in sorted(lost))
                   + "; left out of the cover")
-    for key, text in texts.items():
-        texts[key] = "".join(c for c in text if ord(c) not in lost).strip()
+    return {key: "".join(c for c in text if ord(c) not in lost).strip() for key, text in texts.items()}, bold_face, face
 
-    width, height = size
-    fg, bg, ac = _hex(foreground), _hex(background), _hex(accent)
-    image = Image.new("RGB", size, bg)
-    draw = ImageDraw.Draw(image)
-    scale = width / SIZE[0]
-    left = int(MARGIN * scale)
-    inner = width - 2 * left
 
-    def px(value: float) -> int:
-        return int(value * scale)
+class _Canvas:
+    """The cover image being drawn, with its measures scaled to its width."""
 
-    # Head: title, a short rule, subtitle (tops, from 20% of the height down).
-    y = int(height * 0.2)
-    font, lines, size_px = _fit(texts["title"] or "—", bold_face, inner, range(px(170), px(70), -6),
-                                4 if texts["volume"] else 5)
-    for line in lines:
-        draw.text((left, y), line, font=font, fill=fg)
-        y += int(size_px * 1.3)
-    y += px(40)
-    draw.rectangle((left, y, left + px(220), y + px(8)), fill=ac)
-    y += px(90)
-    if texts["subtitle"]:
-        font, lines, size_px = _fit(texts["subtitle"], face, inner, range(px(70), px(40), -4), 3)
+    def __init__(self, size: tuple[int, int], background: str) -> None:
+        self.width, self.height = size
+        self.image = Image.new("RGB", size, _hex(background))
+        self.draw = ImageDraw.Draw(self.image)
+        self.scale = self.width / SIZE[0]
+        self.left = int(MARGIN * self.scale)
+        self.inner = self.width - 2 * self.left
+
+    def px(self, value: float) -> int:
+        return int(value * self.scale)
+
+    def head(self, texts: dict[str, str], bold_face: Face | None, face: Face | None, fg: tuple, ac: tuple) -> int:
+        """Title, a short rule, subtitle (tops, from 20% of the height down); the y below them."""
+        px, draw, left = self.px, self.draw, self.left
+        y = int(self.height * 0.2)
+        font, lines, size_px = _fit(texts["title"] or "—", bold_face, self.inner, range(px(170), px(70), -6),
+                                    4 if texts["volume"] else 5)
         for line in lines:
             draw.text((left, y), line, font=font, fill=fg)
-            y += int(size_px * 1.45)
+            y += int(size_px * 1.3)
+        y += px(40)
+        draw.rectangle((left, y, left + px(220), y + px(8)), fill=ac)
+        y += px(90)
+        if texts["subtitle"]:
+            font, lines, size_px = _fit(texts["subtitle"], face, self.inner, range(px(70), px(40), -4), 3)
+            for line in lines:
+                draw.text((left, y), line, font=font, fill=fg)
+                y += int(size_px * 1.45)
+        return y
 
-    # Foot, from the bottom up: publisher, dates, authors (baselines, anchor "ls").
-    baseline = int(height * 0.86)
-    small = _font(face, px(50))
-    for key in ("publisher", "dates"):
-        if texts[key]:
-            draw.text((left, baseline), texts[key], font=small, fill=ac, anchor="ls")
-            baseline -= px(90)
-    if texts["authors"]:
-        font, lines, size_px = _fit(texts["authors"], face, inner, range(px(76), px(44), -4), 2)
-        for line in reversed(lines):
-            draw.text((left, baseline), line, font=font, fill=fg, anchor="ls")
-            baseline -= int(size_px * 1.4)
-    # The volume label, large, in the accent colour, just above the foot.
-    if texts["volume"]:
-        baseline -= px(80)
-        room = baseline - y - px(40)
-        font, lines, size_px = _fit(texts["volume"], bold_face, inner, range(px(300), px(60), -10), 2, room)
-        for line in reversed(lines):
-            draw.text((left, baseline), line, font=font, fill=ac, anchor="ls")
-            baseline -= int(size_px * 1.1)
+    def foot(self, texts: dict[str, str], bold_face: Face | None, face: Face | None, fg: tuple, ac: tuple,
+             top: int) -> None:
+        """From the bottom up (baselines, anchor "ls"): publisher, dates, authors; then the
+        volume label, large, in the accent colour, in the room left above them."""
+        px, draw, left = self.px, self.draw, self.left
+        baseline = int(self.height * 0.86)
+        small = _font(face, px(50))
+        for key in ("publisher", "dates"):
+            if texts[key]:
+                draw.text((left, baseline), texts[key], font=small, fill=ac, anchor="ls")
+                baseline -= px(90)
+        if texts["authors"]:
+            font, lines, size_px = _fit(texts["authors"], face, self.inner, range(px(76), px(44), -4), 2)
+            for line in reversed(lines):
+                draw.text((left, baseline), line, font=font, fill=fg, anchor="ls")
+                baseline -= int(size_px * 1.4)
+        if texts["volume"]:
+            baseline -= px(80)
+            room = baseline - top - px(40)
+            font, lines, size_px = _fit(texts["volume"], bold_face, self.inner, range(px(300), px(60), -10), 2, room)
+            for line in reversed(lines):
+                draw.text((left, baseline), line, font=font, fill=ac, anchor="ls")
+                baseline -= int(size_px * 1.1)
 
+
+def render_cover(meta: BookMeta, *, background: str, foreground: str, accent: str, style: str = "serif",
+                 diag: Diagnostics | None = None, size: tuple[int, int] = SIZE) -> bytes:
+    """The cover of the book ``meta`` describes, as PNG bytes."""
+    texts, bold_face, face = _cover_texts(meta, style, diag)
+    canvas = _Canvas(size, background)
+    fg, ac = _hex(foreground), _hex(accent)
+    top = canvas.head(texts, bold_face, face, fg, ac)
+    canvas.foot(texts, bold_face, face, fg, ac, top)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    canvas.image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -1,8 +1,15 @@
-"""Safe output file names from titles: CJK kept, everything a file system rejects removed."""
+"""Output files: safe names from titles (CJK kept, everything a file system rejects removed),
+and atomic writes (a temporary file renamed into place).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 _ILLEGAL_RE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]')
 _SPACE_RE = re.compile(r"[\s\u00a0\u3000]+")
@@ -36,3 +43,25 @@ def unique_stem(stem: str, taken: set[str]) -> str:
         candidate = f"{stem} ({n})"
     taken.add(candidate.casefold())
     return candidate
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix + ".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

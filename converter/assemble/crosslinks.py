@@ -2,10 +2,10 @@
 
 A book-level step (``Book -> Book``), run by assembly once the chapters are in their final
 order. A link names another post of the book when it matches that post's source URL (as
-:func:`~converter.urlkey.url_key` compares them), its ``permalink`` front-matter field
+:func:`~converter.assemble.urlkey.url_key` compares them), its ``permalink`` front-matter field
 (absolute, or a site path compared with links of the same site or relative links), or its
 file (a relative link such as ``2024-03-15-hello.md``). Such links become ``chapter:<n>``
-URLs (see :func:`~converter.model.chapter_link`), keeping a fragment only when the target
+URLs (see :func:`~converter.core.model.chapter_link`), keeping a fragment only when the target
 chapter has that id; every other link stays as it was.
 """
 
@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..model import Book, Document, Link, chapter_link
-from ..urlkey import path_key, url_key
-from .links import collect_ids
-from ..tree import map_tree
+from ..core.model import Book, Document, Link, chapter_link
+from ..core.tree import map_tree
+from ..transforms.links import collect_ids
+from .urlkey import path_key, url_key
 
 
 def _permalink(doc: Document) -> str:

@@ -4,7 +4,7 @@ The schema is the dataclass itself: its fields are the allowed keys and their ty
 the allowed values (``str``, ``bool``, ``int``, ``tuple[str, ...]``, a nested dataclass for a
 sub-table, each possibly ``| None`` for "not set"). A TOML date is accepted where text is
 expected (``since = 2019-01-01``); a single string where a list is expected. Unknown keys and
-values of the wrong kind raise :class:`~converter.errors.ConfigError` with a suggestion for
+values of the wrong kind raise :class:`~converter.core.errors.ConfigError` with a suggestion for
 misspelt keys, in the manner of MkDocs' config schema.
 """
 

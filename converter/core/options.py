@@ -1,38 +1,39 @@
 """Typed, frozen options for each stage, with documented defaults.
 
-The CLI and the configuration file build these; stages receive only the part they need.
+The defaults of the settings come from the settings table (``settings.py``): each field
+that a setting sets reads its default there, so a default is written once. The other
+fields are limits and internal choices with their defaults here. The CLI and the
+configuration file build these through ``converter.config``; stages receive only the part
+they need.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import UsageError
+from .. import __version__
+from .settings import default
+from .values import SPLIT_KEYS, STYLES_DIR, Split
 
-FORMATS_DEFAULT = ("pdf", "epub", "docx")
-GROUPS = ("none", "year", "month", "category", "tag", "author")
-ORDERS = ("date", "-date", "title", "input")
-# Split by a key (one book per year...), or into volumes of at most N posts / N bytes of text.
-SPLIT_KEYS = ("none", "year", "month", "category", "tag", "author")
-PAGE_SIZES = ("A4", "A5", "B5", "Letter", "6x9in")
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+__all__ = ["SPLIT_KEYS", "STYLES_DIR", "Split", "CleanupOptions", "ReadOptions", "FetchOptions", "ImageOptions",
+           "ResourceOptions", "Filters", "BookOptions", "WriteOptions", "BuildOptions"]
 
 
 @dataclass(frozen=True, slots=True)
 class CleanupOptions:
     """The cleanup stage's rules (see ``converter/cleanup/rules.py``).
 
-    ``disabled``: rule names switched off. ``extra``: more selector rules as
-    (name, CSS selector, action) with action 'remove', 'unwrap' or 'keep-images'.
-    ``site_names``: names stripped from the end of titles (" - Site Name"), besides the
-    name derived from the post's source host.
+    ``disabled``: rule names switched off. ``remove``, ``unwrap``, ``keep_images``: CSS
+    selectors of more elements to drop, to unwrap, or to strip to their images. ``site_names``: names stripped from the end of titles
+    (" - Site Name"), besides the name derived from the post's source host.
     """
 
-    disabled: frozenset[str] = frozenset()
-    extra: tuple[tuple[str, str, str], ...] = ()
-    site_names: tuple[str, ...] = ()
+    disabled: frozenset[str] = default("cleanup_disable")
+    remove: tuple[str, ...] = default("cleanup_remove")
+    unwrap: tuple[str, ...] = default("cleanup_unwrap")
+    keep_images: tuple[str, ...] = default("cleanup_keep_images")
+    site_names: tuple[str, ...] = default("cleanup_site_names")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +47,19 @@ class ReadOptions:
     'curly' (“”), '' to keep them.
     """
 
-    drafts: bool = False
-    lang: str = ""
+    drafts: bool = default("drafts")
+    lang: str = default("lang")
     cleanup: CleanupOptions = CleanupOptions()
-    convert: str = ""
-    quotes: str = ""
+    convert: str = default("convert")
+    quotes: str = default("quotes")
 
 
 @dataclass(frozen=True, slots=True)
 class FetchOptions:
     """How remote images are downloaded (see ``resources/fetch.py``).
 
-    ``connect_timeout``: seconds for the DNS lookup and for the TCP/TLS connection.
+    ``connect_timeout``: seconds for the DNS lookup and for the TCP/TLS connection (at most
+    ``timeout``).
     ``timeout``: seconds for a whole download, from the request to the last byte.
     ``max_bytes``: largest download; a longer body is cut off and refused.
     ``max_redirects``: redirects followed before giving up.
@@ -69,14 +71,14 @@ class FetchOptions:
     """
 
     connect_timeout: float = 5.0
-    timeout: float = 20.0
+    timeout: float = default("fetch_timeout")
     max_bytes: int = 20 * 1024 * 1024
     max_redirects: int = 5
     retries: int = 2
     backoff: float = 0.5
     parallel: int = 8
     per_host: int = 2
-    allow_hosts: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = default("allow_hosts")
     user_agent: str = f"Mozilla/5.0 (compatible; converter/{__version__})"
 
 
@@ -92,14 +94,11 @@ class ImageOptions:
     ``max_pixels``: images with more pixels are refused unread (decompression bombs).
     """
 
-    max_side: int = 1600
-    quality: int = 85
-    grayscale: bool = False
-    keep_webp: bool = False
+    max_side: int = default("max_image_px")
+    quality: int = default("image_quality")
+    grayscale: bool = default("grayscale")
+    keep_webp: bool = default("keep_webp")
     max_pixels: int = 80_000_000
-
-
-REMOTE_MODES = ("fetch", "cache", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,24 +109,22 @@ class ResourceOptions:
     them is ever read.
     ``site_roots``: folders that root-relative paths (``/images/a.png``) resolve against,
     before the input folders and their ``static/`` folders; they are allowed roots too.
-    ``remote``: ``fetch`` (cache, then network), ``cache`` (cache only: ``--offline``) or
-    ``off`` (remote images are placeholders).
+    ``fetch_images``: download remote images (else they are placeholders); ``offline``: take
+    them from the cache only.
     ``cache_dir``: the download and image cache; ``None``: ``.converter-cache`` beside the
     output folder.
     ``failure_ttl``: seconds a failed download (or an unreachable host) is remembered and
-    not tried again.
+    not tried again; ``retry_failed`` forgets them.
     """
 
-    site_roots: tuple[Path, ...] = ()
-    remote: str = "fetch"
-    cache_dir: Path | None = None
+    site_roots: tuple[Path, ...] = default("site_roots")
+    fetch_images: bool = default("fetch_images")
+    offline: bool = default("offline")
+    cache_dir: Path | None = default("cache_dir")
+    retry_failed: bool = default("retry_failed")
     failure_ttl: float = 6 * 3600.0
     fetch: FetchOptions = FetchOptions()
     images: ImageOptions = ImageOptions()
-
-    def __post_init__(self) -> None:
-        if self.remote not in REMOTE_MODES:
-            raise UsageError(f"remote must be one of {', '.join(REMOTE_MODES)}, not {self.remote!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,24 +136,11 @@ class Filters:
     (``zh`` matches ``zh-Hans`` and ``zh-Hant``; RFC 4647 basic filtering).
     """
 
-    since: str = ""
-    until: str = ""
-    tags: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    langs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """How posts are divided into books (volumes).
-
-    ``by``: one of :data:`SPLIT_KEYS` (a book per year, month, category...), or ``count``
-    (at most ``limit`` posts per volume) or ``size`` (at most ``limit`` bytes of UTF-8 text
-    per volume; images are not counted).
-    """
-
-    by: str = "none"
-    limit: int = 0
+    since: str = default("filter_since")
+    until: str = default("filter_until")
+    tags: tuple[str, ...] = default("filter_tags")
+    categories: tuple[str, ...] = default("filter_categories")
+    langs: tuple[str, ...] = default("filter_lang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,19 +152,19 @@ class BookOptions:
     posts), ``generate``, ``none``, or the path of an image. ``per_post``: one book per post.
     """
 
-    title: str = ""
-    subtitle: str = ""
-    authors: tuple[str, ...] = ()
-    lang: str = ""
-    publisher: str = ""
-    rights: str = ""
-    description: str = ""
-    per_post: bool = False
-    group: str = "none"
-    order: str = "date"
-    split: Split = Split()
+    title: str = default("title")
+    subtitle: str = default("subtitle")
+    authors: tuple[str, ...] = default("authors")
+    lang: str = default("lang")
+    publisher: str = default("publisher")
+    rights: str = default("rights")
+    description: str = default("description")
+    per_post: bool = default("per_post")
+    group: str = default("group")
+    order: str = default("order")
+    split: Split = default("split")
     filters: Filters = Filters()
-    cover: str = "auto"
+    cover: str = default("cover")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,14 +177,17 @@ class WriteOptions:
     margins, chapters on right-hand pages, link URLs as footnotes. ``embed_fonts``: EPUB
     font subsets (None: for books in Chinese, Japanese or Korean). ``vertical``: EPUB in
     vertical writing with a right-to-left spine (Traditional Chinese and Japanese books).
+    ``cjk_spacing``: the quarter-em space between CJK and Latin text (the ``cjk-spacing``
+    output step) in the formats that ask for it.
     ``cache_dir``: where font subsets are kept between builds (None: not kept).
     """
 
-    theme: Path = field(default_factory=lambda: STYLES_DIR / "default")
-    page_size: str = "A5"
-    print_mode: bool = False
-    embed_fonts: bool | None = None
-    vertical: bool = False
+    theme: Path = default("theme")
+    page_size: str = default("page_size")
+    print_mode: bool = default("print")
+    embed_fonts: bool | None = default("embed_fonts")
+    vertical: bool = default("vertical")
+    cjk_spacing: bool = default("cjk_spacing")
     cache_dir: Path | None = None
 
 
@@ -209,15 +196,13 @@ class BuildOptions:
     """Everything a build needs.
 
     ``output_name``: file name (without extension) of the book; ``{title}`` and ``{volume}``
-    are replaced; empty means the book's title. ``skip_transforms``: output typography steps
-    switched off (names of ``converter.transforms.OUTPUT_STEPS``, e.g. 'cjk-spacing').
+    are replaced; empty means the book's title.
     """
 
-    output_dir: Path = Path("output")
-    formats: tuple[str, ...] = FORMATS_DEFAULT
+    output_dir: Path = default("output_dir")
+    formats: tuple[str, ...] = default("formats")
     read: ReadOptions = ReadOptions()
     resources: ResourceOptions = ResourceOptions()
     book: BookOptions = BookOptions()
     write: WriteOptions = WriteOptions()
-    skip_transforms: frozenset[str] = frozenset()
-    output_name: str = ""
+    output_name: str = default("output")

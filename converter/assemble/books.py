@@ -14,14 +14,14 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 
-from .diagnostics import Diagnostics
+from ..core.diagnostics import Diagnostics
+from ..core.labels import label
+from ..core.langtag import canonical
+from ..core.model import Book, BookMeta, Document, Part
+from ..core.options import BookOptions
+from .crosslinks import link_chapters
 from .grouping import chapter_order, chunks, date_key, group_by, ordered
-from .labels import label
-from .langtag import canonical
-from .model import Book, BookMeta, Document, Part
-from .options import BookOptions
 from .selection import drop_duplicates, select
-from .transforms.crosslinks import link_chapters
 from .urlkey import url_key
 
 def book_identifier(chapters: Sequence[Document]) -> str:

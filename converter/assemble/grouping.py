@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import label, month_label
-from .model import Document
-from .tree import block_texts
+from ..core.labels import label, month_label
+from ..core.model import Document
+from ..core.tree import block_texts
 
 _LAST = (1, "")  # sort key of the "undated" / "uncategorized" group: after every other
 

@@ -12,10 +12,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .fontfiles import cmap, find_face
-from .fonts import all_families
-from .model import Document, Image, Note
-from .tree import block_texts, iter_tree
+from ..core.model import Document, Image, Note
+from ..core.tree import block_texts, iter_tree
+from .files import cmap, find_face
+from .policy import all_families
 
 # Characters that need no glyph of their own: controls, format characters (joiners,
 # variation selectors, bidi marks), line and paragraph separators.

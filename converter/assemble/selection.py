@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-from .diagnostics import Diagnostics
-from .langtag import canonical
-from .model import Document, to_json
-from .options import Filters
+from ..core.diagnostics import Diagnostics
+from ..core.langtag import canonical
+from ..core.model import Document, to_json
+from ..core.options import Filters
 from .urlkey import url_key
 
 

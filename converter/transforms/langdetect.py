@@ -13,7 +13,7 @@ from functools import lru_cache
 import re
 from collections import Counter
 
-from .scripts import HAN_RE, HANGUL_RE, KANA_RE
+from ..core.scripts import HAN_RE, HANGUL_RE, KANA_RE
 
 _MIN_SIGNAL = 2
 
