@@ -19,7 +19,9 @@ from typing import Any
 import click
 from click.core import ParameterSource
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+)
 
 from . import __version__
 from .core import settings as table
@@ -27,25 +29,41 @@ from .core.errors import ConverterError
 from .core.settings import Setting
 
 
-class RichFetchProgress:
-    """Shows ``images ━━━━━━ 12/40 0:00:03`` on stderr while the images are resolved; only
-    when stderr is a terminal (library code reports progress through ``FetchProgress``)."""
+class TerminalProgress:
+    """Progress bars on stderr, one per running stage (``reading ━━━━ 120/300 0:04 0:06``),
+    gone when the build ends; used only when stderr is a terminal."""
 
     def __init__(self) -> None:
-        self._progress = Progress(TextColumn("images"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                  console=Console(stderr=True), transient=True)
-        self._task = None
+        self._bars = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+                              TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                              console=Console(stderr=True), transient=True)
+        self._tasks: dict[str, Any] = {}
+        self._running = False
 
-    def start(self, total: int) -> None:
-        self._progress.start()
-        self._task = self._progress.add_task("images", total=total)
+    def start(self, stage: str, total: int | None = None) -> None:
+        if not self._running:
+            self._bars.start()
+            self._running = True
+        task = self._tasks.get(stage)
+        if task is None:
+            self._tasks[stage] = self._bars.add_task(stage, total=total, note="")
+        else:
+            self._bars.update(task, total=total)
 
-    def advance(self) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task)
+    def advance(self, stage: str, steps: int = 1, note: str = "") -> None:
+        task = self._tasks.get(stage)
+        if task is not None:
+            self._bars.update(task, advance=steps, **({"note": note} if note else {}))
 
-    def finish(self) -> None:
-        self._progress.stop()
+    def finish(self, stage: str) -> None:
+        task = self._tasks.pop(stage, None)
+        if task is not None:
+            self._bars.remove_task(task)
+
+    def close(self) -> None:
+        if self._running:
+            self._bars.stop()
+            self._running = False
 
 
 def _err(message: str) -> None:
@@ -178,6 +196,8 @@ def _print_report(report, quiet: bool, strict: bool) -> None:
         _err(summary)
         if report.images.seen:
             _err(report.images.summary())
+        if report.timings:
+            _err("time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.timings.items()))
     if strict and warnings and not report.failures:
         _err(f"error: {len(warnings)} warning(s), and --strict makes them fail the build")
     if report.failures or (strict and warnings):
@@ -198,14 +218,16 @@ def build(ctx, inputs, **values):
     if given.get("font_dirs"):
         _use_font_dirs(ctx, given["font_dirs"])
     quiet = bool(given.get("quiet"))
-    interactive = not quiet and sys.stderr.isatty()
-    progress = (lambda msg: _err(f"· {msg}")) if interactive else None
+    display = TerminalProgress() if not quiet and sys.stderr.isatty() else None
     try:
-        report = build_all([(spec.inputs, spec.options) for spec in specs], progress=progress,
-                           jobs=given.get("jobs", 0), fetch_progress=RichFetchProgress() if interactive else None)
+        report = build_all([(spec.inputs, spec.options) for spec in specs], progress=display,
+                           jobs=given.get("jobs", 0))
     except ConverterError as exc:
         _err(f"error: {exc}")
         sys.exit(2)
+    finally:
+        if display is not None:
+            display.close()
     _print_report(report, quiet, bool(given.get("strict")))
 
 
@@ -252,7 +274,7 @@ def inspect(ctx, posts, **values):
     read = _read_options(given)
     fmt = given.get("format", "json")
     failed = False
-    for result in inspect_documents(tuple(posts), read):
+    for result in inspect_documents(tuple(posts), read, jobs=given.get("jobs", 0)):
         if given.get("report"):
             _report(result)
         else:

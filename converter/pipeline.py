@@ -13,10 +13,12 @@ and renamed into place, so a failure never leaves a half-written book behind.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,19 +27,22 @@ from urllib.parse import quote
 
 from .assemble.books import assemble
 from .assemble.cover import render_cover
-from .core.diagnostics import Diagnostics
+from .core.cachestore import CacheStore, code_fingerprint, content_key
+from .core.diagnostics import Diagnostic, Diagnostics
 from .core.errors import ConverterError, SourceError
 from .core.limits import READ_SECONDS, TimeLimitExceeded, time_limit
-from .core.model import Book, Document, to_json
+from .core.model import Book, Document, from_data, to_data, to_json
 from .core.options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .core.progress import NoProgress, Progress, StageClock
 from .fonts.coverage import describe, missing_glyphs
+from .fonts.files import installed_fingerprint
 from .readers import read_post
 from .resources import (
-    FetchProgress, ResolveStats, Resolver, ResourceStore, Unavailable, image_requests, resolve_images,
+    ResolveStats, Resolver, ResourceStore, Unavailable, image_requests, resolve_images,
 )
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
-from .writers import WriteContext, Writer, get_writer
+from .writers import WriteContext, Writer, get_writer, stage
 from .writers.output import atomic_target, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
@@ -57,14 +62,18 @@ class ReadResult:
 
 
 def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
-    """Read and normalize one post; never raises for a bad post, and gives up on one that
-    takes longer than :data:`~converter.core.limits.READ_SECONDS`."""
+    """Read and normalize one post, and check that the installed fonts draw every
+    character of it; never raises for a bad post, and gives up on one that takes longer
+    than :data:`~converter.core.limits.READ_SECONDS`."""
     try:
         with time_limit(READ_SECONDS):
             raw, diag = load_post(found, options)
             if raw is None:
                 return ReadResult(found.path, None, None, diag.items, found.root)
             doc = normalize(read_post(raw, diag, options), options, diag)
+            missing = missing_glyphs(doc)
+            if missing:
+                diag.warn("missing-glyph", f"no installed font has {describe(missing)}")
         return ReadResult(found.path, doc, None, diag.items, found.root)
     except ConverterError as exc:
         return ReadResult(found.path, None, exc, [], found.root)
@@ -80,25 +89,96 @@ def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
         return ReadResult(found.path, None, error, [], found.root)
 
 
-def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0) -> list[ReadResult]:
-    """Read every post, in worker processes when there are many; results keep input order."""
+def _canonical(options) -> str:
+    """Options as canonical JSON (sets sorted, paths as text): part of cache keys."""
+    def plain(value):
+        if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, (set, frozenset)):
+            return sorted(plain(v) for v in value)
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return str(value) if isinstance(value, Path) else value
+    return json.dumps(plain(options), sort_keys=True, ensure_ascii=False)
+
+
+def _read_key(found: Discovered, options_json: str) -> str | None:
+    """The build cache's key of a post: the tool's code, the installed fonts (the glyph
+    check), the read options, where the post was found, and its bytes; None when the file
+    cannot be read (read_one says why)."""
+    try:
+        data = found.path.read_bytes()
+    except OSError:
+        return None
+    return content_key("read", code_fingerprint(), installed_fingerprint(), options_json, str(found.path),
+                       str(found.root), data)
+
+
+def _encode(result: ReadResult) -> bytes:
+    return json.dumps({"doc": to_data(result.doc) if result.doc is not None else None,
+                       "diagnostics": [[d.code, d.message, d.path, d.severity] for d in result.diagnostics]},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _decode(data: bytes, found: Discovered) -> ReadResult | None:
+    try:
+        entry = json.loads(data)
+        doc = from_data(entry["doc"]) if entry["doc"] is not None else None
+        diagnostics = [Diagnostic(*d) for d in entry["diagnostics"]]
+    except (ValueError, KeyError, TypeError):  # an entry of another shape: read again
+        return None
+    return ReadResult(found.path, doc, None, diagnostics, found.root)
+
+
+def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0, store: CacheStore | None = None,
+             progress: Progress | None = None) -> list[ReadResult]:
+    """Read every post, in worker processes when there are many; results keep input order.
+
+    With a ``store``, a post read before with the same bytes, options and code comes from the
+    build cache, and every post read now (or skipped as a draft) is stored there."""
+    progress = progress or NoProgress()
+    progress.start("reading", len(found))
+    results: list[ReadResult | None] = [None] * len(found)
+    keys: list[str | None] = [None] * len(found)
+    if store is not None:
+        options_json = _canonical(options)
+        for i, f in enumerate(found):
+            keys[i] = _read_key(f, options_json)
+            data = store.get(keys[i]) if keys[i] else None
+            results[i] = _decode(data, f) if data is not None else None
+            if results[i] is not None:
+                progress.advance("reading")
+    todo = [i for i, r in enumerate(results) if r is None]
+    for i, result in zip(todo, _read_many([found[i] for i in todo], options, jobs)):
+        results[i] = result
+        progress.advance("reading")
+        if store is not None and keys[i] and result.error is None:
+            store.put(keys[i], _encode(result))
+    progress.finish("reading")
+    return results  # type: ignore[return-value]
+
+
+def _read_many(found: list[Discovered], options: ReadOptions, jobs: int) -> Iterator[ReadResult]:
+    """``read_one`` over ``found``, in input order, in worker processes when there are many."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
-        return [read_one(f, options) for f in found]
-    chunk = max(1, len(found) // (jobs * 4))
-    results: list[ReadResult] = []
+        for f in found:
+            yield read_one(f, options)
+        return
+    chunk = max(1, min(16, len(found) // (jobs * 4)))
+    done = 0
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for result in pool.map(read_one, found, [options] * len(found), chunksize=chunk):
-                results.append(result)
+                done += 1
+                yield result
     except BrokenProcessPool:
         # A worker died (killed for memory, say): the posts it had are failures, the rest
         # were read.
-        for f in found[len(results):]:
-            results.append(ReadResult(f.path, None, SourceError(
+        for f in found[done:]:
+            yield ReadResult(f.path, None, SourceError(
                 "a reader process died while this post was pending (out of memory?)",
-                path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root))
-    return results
+                path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root)
 
 
 @dataclass(slots=True)
@@ -111,6 +191,7 @@ class BuildReport:
     posts: int = 0
     drafts_skipped: int = 0
     images: ResolveStats = field(default_factory=ResolveStats)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,26 +216,9 @@ def _resolve_book(book: Book, resolver: Resolver, diag: Diagnostics) -> Book:
     return dataclasses.replace(book, parts=tuple(parts))
 
 
-def for_output(book: Book, steps: tuple[str, ...], options: ReadOptions, diag: Diagnostics) -> Book:
-    """``book`` with the output typography ``steps`` a writer asked for applied."""
-    if not steps:
-        return book
-    parts = [dataclasses.replace(part, chapters=tuple(prepare(d, steps, options, diag) for d in part.chapters))
-             for part in book.parts]
-    return dataclasses.replace(book, parts=tuple(parts))
-
-
 def output_steps(writer: Writer, options: WriteOptions) -> tuple[str, ...]:
     """The typography steps ``writer`` asks for, minus those the options switch off."""
     return tuple(n for n in writer.transforms if n != "cjk-spacing" or options.cjk_spacing)
-
-
-def check_coverage(docs: list[Document], diag: Diagnostics) -> None:
-    """Warn about characters of each post that no configured font can draw."""
-    for doc in docs:
-        missing = missing_glyphs(doc)
-        if missing:
-            diag.warn("missing-glyph", f"no installed font has {describe(missing)}", path=doc.meta.source_path)
 
 
 def cache_dir(options: BuildOptions) -> Path:
@@ -198,16 +262,15 @@ def _stem(book: Book, template: str) -> str:
     return safe_stem(name)
 
 
-def _read(inputs: tuple[str, ...], options: ReadOptions, report: BuildReport, jobs: int,
-          say: Callable[[str], None]) -> tuple[list[Document], list[Path]]:
+def _read(inputs: tuple[str, ...], options: BuildOptions, report: BuildReport, jobs: int,
+          clock: StageClock) -> tuple[list[Document], list[Path]]:
     """The documents of ``inputs`` and the roots they were found under; failures, drafts
     and warnings go to ``report``."""
     found, errors = discover(inputs)
     report.failures.extend(errors)
-    say(f"reading {len(found)} post(s)")
     docs: list[Document] = []
     roots: list[Path] = []
-    for result in read_all(found, options, jobs):
+    for result in read_all(found, options.read, jobs, store=_store(options, "posts"), progress=clock):
         report.diagnostics.extend(result.diagnostics)
         if result.error is not None:
             report.failures.append(result.error)
@@ -220,38 +283,42 @@ def _read(inputs: tuple[str, ...], options: ReadOptions, report: BuildReport, jo
     return docs, roots
 
 
-def build(inputs: tuple[str, ...], options: BuildOptions,
-          progress: Callable[[str], None] | None = None, jobs: int = 0,
-          fetch_progress: FetchProgress | None = None) -> BuildReport:
+def _store(options: BuildOptions, kind: str) -> CacheStore | None:
+    """The build cache's entries of ``kind`` (``posts``, ``pdf``), or None with --no-cache."""
+    return CacheStore(cache_dir(options) / "build" / kind) if options.build_cache else None
+
+
+def build(inputs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None,
+          jobs: int = 0) -> BuildReport:
     """Build books from ``inputs`` into ``options.output_dir``."""
-    return build_all([(inputs, options)], progress=progress, jobs=jobs, fetch_progress=fetch_progress)
+    return build_all([(inputs, options)], progress=progress, jobs=jobs)
 
 
-def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
-              progress: Callable[[str], None] | None = None, jobs: int = 0,
-              fetch_progress: FetchProgress | None = None) -> BuildReport:
+def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progress | None = None,
+              jobs: int = 0) -> BuildReport:
     """Build every (inputs, options) pair; inputs shared by several books are read once.
 
     All images of a spec's books are resolved (downloaded in parallel) before its first
-    output is written; each writer sees the resources as variants made for its format."""
-    report = BuildReport()
-    say = progress or (lambda _msg: None)
+    output is written; each writer sees the resources as variants made for its format.
+    ``progress`` is told about every stage; ``report.timings`` says how long each took."""
+    clock = StageClock(progress)
+    report = BuildReport(timings=clock.seconds)
     read: dict[tuple, tuple[list[Document], list[Path]]] = {}
     taken: dict[Path, set[str]] = {}
     with tempfile.TemporaryDirectory(prefix="converter-") as work_name:
         work = Path(work_name)
         for inputs, options in specs:
-            key = (inputs, options.read)
+            key = (inputs, options.read, cache_dir(options) if options.build_cache else None)
             if key not in read:
-                read[key] = _read(inputs, options.read, report, jobs, say)
-                check_coverage(read[key][0], report.diagnostics)
+                read[key] = _read(inputs, options, report, jobs, clock)
             docs, roots = read[key]
             if not docs:
                 if not report.failures:
                     report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
                 continue
             try:
-                books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
+                with clock.stage("assembling"):
+                    books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
             except Exception as exc:  # noqa: BLE001 - reported, and the other specs still build
                 report.failures.append(_internal("assembling the books", exc))
                 continue
@@ -259,8 +326,7 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
                 report.failures.append(ConverterError("no posts pass the book's filters", hint=", ".join(inputs)))
                 continue
             with Resolver(tuple(roots), cache_dir(options), options.resources, targets=options.formats,
-                          progress=fetch_progress, stats=report.images) as resolver:
-                say("resolving images")
+                          progress=clock, stats=report.images) as resolver:
                 resolver.prefetch(image_requests(doc for book in books for doc in book.chapters))
                 for book in books:
                     try:
@@ -270,7 +336,10 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
                         report.failures.append(_internal(f"preparing the book {book.meta.title!r}", exc))
                         continue
                     stem = unique_stem(_stem(book, options.output_name), taken.setdefault(options.output_dir, set()))
-                    _write_book(book, stem, options, resolver, report, say)
+                    _write_book(book, stem, options, resolver, report, clock, jobs)
+    for folder in {cache_dir(options) / "build" for _, options in specs if options.build_cache}:
+        for kind in (folder.iterdir() if folder.is_dir() else ()):
+            CacheStore(kind).prune()  # entries unused for a month
     return report
 
 
@@ -281,7 +350,7 @@ def _internal(doing: str, exc: Exception) -> ConverterError:
 
 
 def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver, report: BuildReport,
-                say: Callable[[str], None]) -> None:
+                clock: StageClock, jobs: int) -> None:
     """Every format of ``book``: each writer with the image variants of its format and the
     typography steps it asks for."""
     for fmt in options.formats:
@@ -289,12 +358,14 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
         target = options.output_dir / f"{stem}{writer.extension}"
         write = options.write if options.write.cache_dir else dataclasses.replace(
             options.write, cache_dir=cache_dir(options) / "fonts")
-        ctx = WriteContext(resolver.store.view(fmt), write, report.diagnostics)
         steps = output_steps(writer, options.write)
-        say(f"writing {target}")
+        ctx = WriteContext(resolver.store.view(fmt), write, report.diagnostics,
+                           prepare=functools.partial(prepare, names=steps, options=options.read,
+                                                     diag=report.diagnostics),
+                           progress=clock, cache=_store(options, fmt), jobs=jobs)
         try:
-            with atomic_target(target) as tmp:
-                writer.write(for_output(book, steps, options.read, report.diagnostics), tmp, ctx)
+            with clock.stage(stage(fmt)), atomic_target(target) as tmp:
+                writer.write(book, tmp, ctx)
         except ConverterError as exc:
             exc.path = str(target)  # the file the user asked for, not the temporary one
             report.failures.append(exc)
@@ -307,13 +378,13 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
         report.outputs.append(target)
 
 
-def inspect_documents(paths: tuple[str, ...], options: ReadOptions) -> Iterator[ReadResult]:
-    """Read posts for ``converter inspect`` (nothing is resolved or written)."""
+def inspect_documents(paths: tuple[str, ...], options: ReadOptions, jobs: int = 1) -> Iterator[ReadResult]:
+    """Read posts for ``converter inspect`` (nothing is resolved or written), in input
+    order, in ``jobs`` worker processes (0: one per core)."""
     found, errors = discover(paths)
     for error in errors:
         yield ReadResult(Path(error.path or ""), None, error, [], Path("."))
-    for result in read_all(found, options, jobs=1):
-        yield result
+    yield from _read_many(found, options, jobs)
 
 
 def render_document(doc: Document, fmt: str) -> str:
@@ -325,8 +396,10 @@ def render_document(doc: Document, fmt: str) -> str:
     writer = get_writer({"html": "html", "text": "txt"}[fmt])
     diag = Diagnostics(doc.meta.source_path)
     [book] = assemble([doc], BookOptions(per_post=True), doc.meta.title, diag)
-    book = for_output(book, output_steps(writer, WriteOptions()), ReadOptions(), diag)
+    prepare_one = functools.partial(prepare, names=output_steps(writer, WriteOptions()), options=ReadOptions(),
+                                    diag=diag)
     with tempfile.TemporaryDirectory(prefix="converter-inspect-") as work:
         target = Path(work) / f"post{writer.extension}"
-        writer.write(book, target, WriteContext(ResourceStore().view(writer.name), WriteOptions(), diag))
+        writer.write(book, target, WriteContext(ResourceStore().view(writer.name), WriteOptions(), diag,
+                                                prepare=prepare_one))
         return target.read_text(encoding="utf-8").rstrip("\n")

@@ -18,5 +18,5 @@ class MarkdownWriter:
     transforms: tuple[str, ...] = ()
 
     def write(self, book: Book, target: Path, ctx: WriteContext) -> None:
-        chapters = [f"# {doc.meta.title}\n\n{document_text(doc)}\n" for doc in book.chapters]
+        chapters = [f"# {doc.meta.title}\n\n{document_text(ctx.prepare(doc))}\n" for doc in book.chapters]
         target.write_text(f"% {book.meta.title}\n\n" + "\n".join(chapters), encoding="utf-8")

@@ -15,10 +15,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from converter.core.diagnostics import Diagnostics
-from converter.resources import Resource, ResourceStore
+from converter.resources import Resource
 from converter.writers.pdf import resource_url
-from converter.writers.pdf_engine import ResourceFetcher
+from converter.writers.pdf_engine import ChunkTask, lay_out
 
 from . import imagefiles
 from .conftest import assert_epubcheck_clean, pdf_text, run_converter
@@ -222,24 +221,18 @@ def test_pdf_embeds_each_image_once_and_shows_placeholders(built):
 
 
 def test_weasyprint_fetcher_serves_only_resolved_resources(tmp_path):
-    from weasyprint import CSS, HTML
-
     image = tmp_path / "a.png"
     image.write_bytes(imagefiles.png())
-    store = ResourceStore()
-    resource = store.add(Resource("img-a.png", image, "image/png", 40, 30))
-    diag = Diagnostics()
-    fetcher = ResourceFetcher(store, diag)
-    assert fetcher.fetch(resource_url(resource)).read() == image.read_bytes()
-    html = (f'<img src="{resource_url(resource)}"/><img src="file:///etc/passwd"/>'
+    resource = Resource("img-a.png", image, "image/png", 40, 30)
+    html = (f'<html><head><link rel="stylesheet" href="file:///etc/passwd"/></head><body>'
+            f'<img src="{resource_url(resource)}"/><img src="file:///etc/passwd"/>'
             '<img src="http://127.0.0.1:9/x.png"/><img src="converter-resource:img-unknown.png"/>'
-            '<link rel="stylesheet" href="file:///etc/passwd"/>'
-            '<div style="background: url(file:///etc/passwd)">x</div>')
+            '<div style="background: url(file:///etc/passwd)">x</div></body></html>')
     out = tmp_path / "t.pdf"
-    HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
-        out, stylesheets=[CSS(string="@import url(file:///etc/passwd); body { background: url(/etc/passwd) }",
-                              url_fetcher=fetcher)])
-    refused = [d.message for d in diag if d.code == "fetch-denied"]
+    css = "@import url(file:///etc/passwd); body { background: url(/etc/passwd) }"
+    # The engine as the PDF writer's workers run it: only the chunk's resources are served.
+    layout = lay_out(ChunkTask(0, html, css, {}, {resource.id: (str(image), "image/png")}, str(out), start=1), None)
+    refused = [d.message for d in layout.diagnostics if d.code == "fetch-denied"]
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "converter-resource:img-unknown.png"):
         assert any(url in m for m in refused), (url, refused)
     data = _pdf_streams(out)

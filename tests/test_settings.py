@@ -27,7 +27,7 @@ CONVERTER = ROOT / "converter"
 STAGE_CODE = {
     "sources": ["sources", "pipeline.py"], "read": ["readers", "cleanup", "transforms", "sources"],
     "assemble": ["assemble", "pipeline.py"], "resources": ["resources"], "fonts": ["fonts"],
-    "write": ["writers", "pipeline.py"], "plan": ["config.py"], "cli": ["cli.py"],
+    "write": ["writers", "pipeline.py"], "plan": ["config.py"], "cli": ["cli.py"], "build": ["pipeline.py"],
 }
 
 

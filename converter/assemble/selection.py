@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 
 from ..core.diagnostics import Diagnostics
 from ..core.langtag import canonical
-from ..core.model import Document, to_json
+from ..core.model import Document
 from ..core.options import Filters
+from ..core.tree import block_texts
 from .urlkey import url_key
 
 
@@ -49,7 +50,9 @@ def select(docs: Sequence[Document], filters: Filters) -> list[Document]:
 
 
 def _body_key(doc: Document) -> str:
-    text = doc.meta.title + "\x1f" + "\x1e".join(to_json(b) for b in doc.blocks)
+    """The title and the text a reader sees (markup aside: a post captured twice may differ
+    in it)."""
+    text = doc.meta.title + "\x1f" + "\x1e".join(block_texts(doc.blocks, code=True))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

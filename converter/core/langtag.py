@@ -6,6 +6,7 @@ Pure functions; no imports from the package.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -14,6 +15,7 @@ _TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 FAMILIES = ("zh-Hans", "zh-Hant", "zh-HK", "ja", "ko")
 
 
+@lru_cache(maxsize=4096)  # a book names a few tags, a hundred thousand times
 def canonical(tag: str) -> str:
     """Canonical case of a BCP 47 tag (``zh_hant_tw`` → ``zh-Hant-TW``); '' when invalid.
 
@@ -35,6 +37,7 @@ def canonical(tag: str) -> str:
     return "-".join(out)
 
 
+@lru_cache(maxsize=4096)
 def family(tag: str) -> str:
     """The font family of a tag: one of :data:`FAMILIES`, or '' for non-CJK languages.
 

@@ -22,6 +22,7 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Union
@@ -412,46 +413,71 @@ def to_data(node: Any) -> Any:
     return data
 
 
-def _decode(hint: Any, data: Any) -> Any:
+@cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function decoding plain data of type ``hint`` (made once per type: decoding runs
+    for every post the build cache hands back)."""
     origin = typing.get_origin(hint)
     if origin is tuple:
         args = typing.get_args(hint)
-        if not isinstance(data, list):
-            raise ValueError(f"expected a list for {hint}, got {type(data).__name__}")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], x) for x in data)
-        if len(args) != len(data):
-            raise ValueError(f"expected {len(args)} items for {hint}")
-        return tuple(_decode(a, x) for a, x in zip(args, data))
+            item = _decoder(args[0])
+
+            def decode_items(data: Any) -> tuple:
+                if type(data) is not list:
+                    raise ValueError(f"expected a list for {hint}, got {type(data).__name__}")
+                return tuple([item(x) for x in data])
+            return decode_items
+        items = [_decoder(a) for a in args]
+
+        def decode_fixed(data: Any) -> tuple:
+            if type(data) is not list:
+                raise ValueError(f"expected a list for {hint}, got {type(data).__name__}")
+            if len(items) != len(data):
+                raise ValueError(f"expected {len(items)} items for {hint}")
+            return tuple([f(x) for f, x in zip(items, data)])
+        return decode_fixed
     if origin is Union or origin is types.UnionType:
-        return _decode_node(data, allowed=typing.get_args(hint))
+        allowed = typing.get_args(hint)
+        return lambda data: _decode_node(data, allowed)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _decode_node(data, allowed=(hint,))
+        return lambda data: _decode_node(data, (hint,))
     if hint in (str, int, bool):
-        if not isinstance(data, hint) or (hint is int and isinstance(data, bool)):
-            raise ValueError(f"expected {hint.__name__}, got {data!r}")
-        return data
+        def decode_scalar(data: Any) -> Any:
+            if type(data) is not hint:
+                raise ValueError(f"expected {hint.__name__}, got {data!r}")
+            return data
+        return decode_scalar
     raise TypeError(f"unsupported type hint {hint!r}")
 
 
+@cache
+def _node_decoder(cls: type) -> Callable[[dict], Any]:
+    fields = [(name, _decoder(hint), default) for name, hint, default in _fields(cls)]
+    known = {name for name, _, _ in fields} | {"t"}
+
+    def decode(data: dict) -> Any:
+        kwargs = {}
+        for name, field_decoder, default in fields:
+            if name in data:
+                kwargs[name] = field_decoder(data[name])
+            elif default is dataclasses.MISSING:
+                raise ValueError(f"{cls.__name__} is missing field {name!r}")
+        if len(data) != len(kwargs) + 1:
+            unknown = set(data) - known
+            if unknown:
+                raise ValueError(f"{cls.__name__} has unknown fields {sorted(unknown)}")
+        return cls(**kwargs)
+    return decode
+
+
 def _decode_node(data: Any, allowed: tuple[type, ...]) -> Any:
-    if not isinstance(data, dict) or "t" not in data:
+    if type(data) is not dict or "t" not in data:
         raise ValueError(f"expected a tagged node object, got {data!r:.80}")
     cls = _NODE_TYPES.get(data["t"])
     if cls is None or cls not in allowed:
         raise ValueError(f"unexpected node type {data['t']!r}")
-    kwargs = {}
-    known = set()
-    for name, hint, default in _fields(cls):
-        known.add(name)
-        if name in data:
-            kwargs[name] = _decode(hint, data[name])
-        elif default is dataclasses.MISSING:
-            raise ValueError(f"{cls.__name__} is missing field {name!r}")
-    unknown = set(data) - known - {"t"}
-    if unknown:
-        raise ValueError(f"{cls.__name__} has unknown fields {sorted(unknown)}")
-    return cls(**kwargs)
+    return _node_decoder(cls)(data)
 
 
 def from_data(data: Any, cls: type = Document) -> Any:

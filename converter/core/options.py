@@ -179,6 +179,7 @@ class WriteOptions:
     vertical writing with a right-to-left spine (Traditional Chinese and Japanese books).
     ``cjk_spacing``: the quarter-em space between CJK and Latin text (the ``cjk-spacing``
     output step) in the formats that ask for it.
+    ``keep_html``: a folder where the PDF writer also writes the HTML and CSS it lays out.
     ``cache_dir``: where font subsets are kept between builds (None: not kept).
     """
 
@@ -188,6 +189,7 @@ class WriteOptions:
     embed_fonts: bool | None = default("embed_fonts")
     vertical: bool = default("vertical")
     cjk_spacing: bool = default("cjk_spacing")
+    keep_html: Path | None = default("keep_html")
     cache_dir: Path | None = None
 
 
@@ -196,7 +198,8 @@ class BuildOptions:
     """Everything a build needs.
 
     ``output_name``: file name (without extension) of the book; ``{title}`` and ``{volume}``
-    are replaced; empty means the book's title.
+    are replaced; empty means the book's title. ``build_cache``: reuse (and keep) read
+    posts and laid-out parts in the cache folder.
     """
 
     output_dir: Path = default("output_dir")
@@ -206,3 +209,4 @@ class BuildOptions:
     book: BookOptions = BookOptions()
     write: WriteOptions = WriteOptions()
     output_name: str = default("output")
+    build_cache: bool = default("build_cache")

@@ -38,6 +38,7 @@ STAGES = {
     "resources": "images: local files, downloads, cache, conversion",
     "fonts": "the font policy and font files",
     "write": "the writers and the output files",
+    "build": "the build as a whole: the build cache, worker processes",
     "cli": "the command line itself",
 }
 
@@ -193,9 +194,14 @@ SETTINGS: tuple[Setting, ...] = (
          "resources.images.keep_webp", key="images.keep_webp", flags=("--keep-webp",)),
     _row("cache_dir", OPTIONAL_FOLDER, "", "Download, image and build cache.", "resources", "resources.cache_dir",
          flags=("--cache-dir",), shown=".converter-cache beside the output folder"),
+    _row("build_cache", BOOL, True, "Reuse what earlier builds read and laid out (the build cache in the cache "
+         "folder); --no-cache builds cold.", "build", "build_cache", flags=("--cache/--no-cache",)),
+    _row("keep_html", OPTIONAL_FOLDER, "", "Also write the HTML and CSS that the PDF engine lays out (one pair per "
+         "chunk) into this folder, to debug a theme.", "write", "write.keep_html", flags=("--keep-html",),
+         shown="not kept"),
     # -- the command line
     _row("jobs", number("int", 0, 64), 0, "Worker processes (0: one per core).", "cli", key=None,
-         flags=("-j", "--jobs")),
+         flags=("-j", "--jobs"), commands=("build", "inspect")),
     _row("strict", BOOL, False, "Exit with status 1 when there is any warning.", "cli", key=None,
          flags=("--strict",)),
     _row("quiet", BOOL, False, "Print failures only.", "cli", key=None, flags=("-q", "--quiet")),

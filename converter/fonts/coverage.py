@@ -50,10 +50,9 @@ def missing_glyphs(doc: Document, font_dirs: tuple[Path, ...] = ()) -> list[str]
     if not have:
         return []  # no fonts can be inspected here (no fontconfig): nothing to claim
     out = []
-    for ch in document_characters(doc):
-        if ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= ord(ch) <= 0xFE0F:
-            continue
-        if ord(ch) not in have:
+    for point in {ord(ch) for ch in document_characters(doc)} - have:
+        ch = chr(point)
+        if not (ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= point <= 0xFE0F):
             out.append(ch)
     return sorted(out)
 

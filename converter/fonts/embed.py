@@ -144,7 +144,9 @@ def _woff2(sfnt: bytes) -> bytes:
         original = woff2.brotli
         woff2.brotli = _Brotli(original)
         try:
-            font = TTFont(io.BytesIO(sfnt))
+            # The subset keeps the original's head.modified: fontTools would stamp the time
+            # of this build, and the same book would not give the same EPUB twice.
+            font = TTFont(io.BytesIO(sfnt), recalcTimestamp=False)
             font.flavor = "woff2"
             buffer = io.BytesIO()
             font.save(buffer)
@@ -190,10 +192,13 @@ def _subset(face: Face, chars: set[str], cache_dir: Path | None) -> bytes:
 
 
 def embed_fonts(book: Book, style: str = "serif", cache_dir: Path | None = None,
-                font_dirs: tuple[Path, ...] = ()) -> list[EmbeddedFont]:
-    """Subset faces for every CJK language family (and weight) the book's text uses."""
+                font_dirs: tuple[Path, ...] = (), inserted: str = "") -> list[EmbeddedFont]:
+    """Subset faces for every CJK language family (and weight) the book's text uses, with
+    ``inserted``: the characters the output steps add to CJK text (the book is given as
+    read, before them)."""
     out = []
     for (fam, weight), chars in sorted(_text_usage(book, book.meta.lang).items()):
+        chars = chars | set(inserted)
         if fam not in STACKS or not any(ord(c) > 0x2e7f for c in chars):
             continue
         families = getattr(STACKS[fam], style)

@@ -6,8 +6,8 @@ limits, ``cache`` makes rebuilds offline, ``images`` and ``svg`` sniff and conve
 ``store`` hands the writers what they may embed.
 """
 
-from .resolver import FetchProgress, ImageRequest, ResolveStats, Resolver, image_requests, resolve_images
+from .resolver import ImageRequest, ResolveStats, Resolver, image_requests, resolve_images
 from .store import Resource, ResourceLookup, ResourceStore, TargetView, Unavailable
 
-__all__ = ["FetchProgress", "ImageRequest", "ResolveStats", "Resolver", "Resource", "ResourceLookup",
+__all__ = ["ImageRequest", "ResolveStats", "Resolver", "Resource", "ResourceLookup",
            "ResourceStore", "TargetView", "Unavailable", "image_requests", "resolve_images"]

@@ -21,12 +21,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from ..core.diagnostics import Diagnostics
 from ..core.model import Document, Image
 from ..core.options import ResourceOptions
+from ..core.progress import Progress
 from ..core.tree import map_tree
 from .cache import Cache
 from .fetch import Fetcher, split_url
@@ -46,16 +46,6 @@ class ImageRequest:
     src: str
     post_path: Path
     referer: str = ""
-
-
-class FetchProgress(Protocol):
-    """Told how resolving the images of a build goes (the CLI shows a progress bar)."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self) -> None: ...
-
-    def finish(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -119,7 +109,7 @@ class Resolver:
     """
 
     def __init__(self, roots: tuple[Path, ...], work_dir: Path, options: ResourceOptions = ResourceOptions(), *,
-                 targets: tuple[str, ...] = (), progress: FetchProgress | None = None,
+                 targets: tuple[str, ...] = (), progress: Progress | None = None,
                  fetcher: Fetcher | None = None, stats: ResolveStats | None = None) -> None:
         self.options = options
         self.local = LocalFiles(roots, options.site_roots)
@@ -174,7 +164,7 @@ class Resolver:
         if remote_mode(self.options) == "fetch":
             self.fetcher.warm(r.src for r in unique if self._needs_network(r.src))
         if self.progress is not None:
-            self.progress.start(len(unique))
+            self.progress.start("images", len(unique))
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.options.fetch.parallel),
                                     thread_name_prefix="resolve") as pool:
@@ -182,10 +172,10 @@ class Resolver:
                 for future in as_completed(futures):
                     future.result()  # a bug surfaces here; Unavailable never arrives
                     if self.progress is not None:
-                        self.progress.advance()
+                        self.progress.advance("images")
         finally:
             if self.progress is not None:
-                self.progress.finish()
+                self.progress.finish("images")
 
     # -- private
     @staticmethod

@@ -8,10 +8,9 @@ made only of them is undetermined ('') and the caller falls back to the book's l
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..core.scripts import HAN_RE, HANGUL_RE, KANA_RE
 
@@ -39,18 +38,29 @@ def han_class(ch: str) -> int:
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
+@lru_cache(maxsize=65536)
+def _classes(ch: str) -> tuple[str, ...]:
+    """The counts a character adds to: its script, and for Han its Simplified/Traditional
+    share."""
+    if HAN_RE.match(ch):
+        cls = han_class(ch)
+        return ("han", "simp") if cls > 0 else ("han", "trad") if cls < 0 else ("han",)
+    if KANA_RE.match(ch):
+        return ("kana",)
+    if HANGUL_RE.match(ch):
+        return ("hangul",)
+    if _LATIN_RE.match(ch):
+        return ("latin",)
+    return ()
+
+
 def counts(text: str) -> dict[str, int]:
     """Counts of Han (and its Simplified/Traditional-only share), kana, Hangul, Latin."""
-    hans = Counter(HAN_RE.findall(text))
-    simp = trad = 0
-    for ch, n in hans.items():
-        cls = han_class(ch)
-        if cls > 0:
-            simp += n
-        elif cls < 0:
-            trad += n
-    return {"han": sum(hans.values()), "kana": len(KANA_RE.findall(text)), "hangul": len(HANGUL_RE.findall(text)),
-            "latin": len(_LATIN_RE.findall(text)), "simp": simp, "trad": trad}
+    out = dict.fromkeys(("han", "kana", "hangul", "latin", "simp", "trad"), 0)
+    for ch, n in Counter(text).items():  # each distinct character once
+        for key in _classes(ch):
+            out[key] += n
+    return out
 
 
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")

@@ -11,15 +11,19 @@ makes only an EPUB never loads WeasyPrint.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..core.cachestore import CacheStore
 from ..core.diagnostics import Diagnostics
 from ..core.errors import UsageError
-from ..core.model import Book
+from ..core.model import Book, Document
 from ..core.options import WriteOptions
+from ..core.progress import NoProgress, Progress
 from ..resources import ResourceLookup
 
 
@@ -27,11 +31,33 @@ from ..resources import ResourceLookup
 class WriteContext:
     """What every writer gets besides the book: resolved resources, options, warnings.
 
-    ``resources`` hands out each image as the variant made for the writer's format."""
+    ``resources`` hands out each image as the variant made for the writer's format.
+    ``prepare`` applies the output typography steps the writer asked for (its
+    ``transforms``) to one chapter: a writer calls it on every chapter it renders (or
+    :func:`prepared` on the whole book), and may skip it for a chapter it takes from its
+    cache. ``progress`` is told about long stages (``laying out``); ``cache`` is the
+    writer's part of the build cache (None: build cold, keep nothing); ``jobs`` the worker
+    processes it may use (0: one per core)."""
 
     resources: ResourceLookup
     options: WriteOptions
     diag: Diagnostics
+    prepare: Callable[[Document], Document] = lambda doc: doc
+    progress: Progress = NoProgress()
+    cache: CacheStore | None = None
+    jobs: int = 0
+
+
+def stage(name: str) -> str:
+    """The progress stage of writing format ``name`` (writers set its total and advance it)."""
+    return f"writing {name}"
+
+
+def prepared(book: Book, ctx: WriteContext) -> Book:
+    """``book`` with ``ctx.prepare`` applied to every chapter."""
+    parts = [dataclasses.replace(part, chapters=tuple(ctx.prepare(doc) for doc in part.chapters))
+             for part in book.parts]
+    return dataclasses.replace(book, parts=tuple(parts))
 
 
 class Writer(Protocol):
@@ -42,7 +68,8 @@ class Writer(Protocol):
     transforms: tuple[str, ...]
 
     def write(self, book: Book, target: Path, ctx: WriteContext) -> None:
-        """Render ``book`` into the file ``target``; raise RenderError when it cannot."""
+        """Render ``book`` into the file ``target``; raise RenderError when it cannot. The
+        book comes as assembled: ``ctx.prepare`` gives each chapter its typography steps."""
 
 
 def load(spec: str) -> Writer:

@@ -1,27 +1,36 @@
 """DOCX writer: model → pandoc JSON AST → pandoc's docx writer, with a reference document
 patched for the book's language (see ``docx_reference``); front matter, contents field and
-document properties from ``docx_front``; CJK fixes and a deterministic package from
-``docx_fixup``."""
+document properties from ``docx_front``; CJK fixes from ``docx_fixup``; the pieces pandoc
+converts joined by ``docx_merge`` into one deterministic package."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
 import tempfile
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pypandoc
 
+from ..core.cachestore import code_fingerprint, content_key
 from ..core.errors import RenderError
 from ..core.langtag import family
-from ..core.model import Book
-from .docx_fixup import fix_docx
+from ..core.model import Book, to_data, to_json
+from .chunking import chunk_bounds
+from .docx_fixup import fix_book, fix_piece
 from .docx_front import core_properties, front_matter
+from .docx_merge import merge_packages
 from .docx_reference import patched_reference
 from .logcapture import capture_logs
-from .pandoc_ast import book_to_pandoc
+from .pandoc_ast import PandocBuilder, Unit, book_units, pandoc_document, unit_blocks
 from .theme import reference_docx, settings
-from .ziputil import zip_time
+from .ziputil import zip_time, zipped
 
 @cache
 def pandoc_api_version() -> list[int]:
@@ -31,12 +40,27 @@ def pandoc_api_version() -> list[int]:
 
 def pandoc_lang(lang: str) -> str:
     """The tag given to pandoc, which picks its caption translations by it ("zh-Hans" has
-    them, "zh-CN" has not); Word's spelling is restored afterwards by ``fix_docx``."""
+    them, "zh-CN" has not); Word's spelling is restored afterwards by ``docx_fixup``."""
     return {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "zh-HK": "zh-Hant"}.get(family(lang), lang or "en-US")
 
 
+# Characters of text per piece that pandoc converts apart (and the build cache keeps).
+PIECE_CHARS = 150_000
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A run of the book that pandoc converts as one document: the front matter (no
+    units), or consecutive parts and chapters."""
+
+    units: list[Unit]
+    key: str = ""
+
+
 class DocxWriter:
-    """DOCX through pandoc."""
+    """DOCX through pandoc: the book in pieces (front matter, then runs of chapters cut where
+    ``chunking`` says), each converted by pandoc in parallel and kept in the build cache,
+    joined by ``docx_merge``. After one post changes, only its piece is converted again."""
 
     name = "docx"
     extension = ".docx"
@@ -45,20 +69,88 @@ class DocxWriter:
 
     def write(self, book: Book, target: Path, ctx) -> None:
         """Render ``book`` to the DOCX file ``target``."""
+        from . import prepared
+
+        book = prepared(book, ctx)
         lang = book.meta.lang
         style = settings(ctx.options.theme).fonts
-        ast = book_to_pandoc(book, ctx.resources, pandoc_api_version(), pandoc_lang(lang),
-                             front=front_matter(book, ctx.resources))
-        with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
-            reference = Path(tmp) / "reference.docx"
-            reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang, style))
-            try:
-                with capture_logs("pypandoc", ctx.diag, "docx-engine"):
-                    pypandoc.convert_text(
-                        json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
-                        extra_args=["--reference-doc", str(reference)],
-                    )
-            except (RuntimeError, OSError) as exc:
-                raise RenderError(f"pandoc failed: {exc}", path=target) from exc
-        fix_docx(target, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
-                 core=core_properties(book.meta))
+        reference = patched_reference(reference_docx(ctx.options.theme), lang, style)
+        units = book_units(book)
+        groups = chunk_bounds([(u.identity, u.size) for u in units], PIECE_CHARS)
+        for a, b in zip(groups, groups[1:]):  # a part's title page opens the piece after it
+            while a and units[a[-1]].doc is None:
+                b.insert(0, a.pop())
+        pieces = [_Piece([])] + [_Piece([units[i] for i in group]) for group in groups if group]
+        base = content_key("docx-piece", code_fingerprint(), pandoc_version(), hashlib.sha256(reference).hexdigest(),
+                           lang, style)
+        front = content_key(json.dumps(to_data(book.meta), ensure_ascii=False, sort_keys=True),
+                            json.dumps([[d.meta.title for d in part.chapters] for part in book.parts],
+                                       ensure_ascii=False))
+        for piece in pieces:
+            piece.key = content_key(base, front if not piece.units else "", *(
+                f"{u.number}\x1f{u.level}\x1f{u.after_part}\x1f{u.part_title}\x1f{u.part_index}\x1f"
+                + (to_json(u.doc) if u.doc is not None else "") for u in piece.units))
+        packages = self._packages(book, pieces, reference, style, ctx, target)
+        parts, order = merge_packages(packages)
+        parts = fix_book(parts, lang, core_properties(book.meta))
+        target.write_bytes(zipped([(name, parts[name]) for name in order],
+                                  zip_time(book.meta.modified or book.meta.date)))
+
+    def _packages(self, book: Book, pieces: list[_Piece], reference: bytes, style: str, ctx,
+                  target: Path) -> list[dict[str, bytes]]:
+        """Each piece's package: from the build cache, or converted by pandoc now (pieces in
+        parallel: pandoc is one process per piece)."""
+        cache = ctx.cache
+        from . import stage as writing
+
+        stage = writing(self.name)
+        ctx.progress.start(stage, len(pieces))
+        found: dict[int, dict[str, bytes]] = {}
+        for index, piece in enumerate(pieces):
+            data = cache.get(piece.key) if cache is not None else None
+            if data is not None:
+                found[index] = _unzip(data)
+                ctx.progress.advance(stage, note="from the cache")
+        todo = [i for i in range(len(pieces)) if i not in found]
+        if todo:
+            with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
+                reference_path = Path(tmp) / "reference.docx"
+                reference_path.write_bytes(reference)
+                jobs = min(len(todo), ctx.jobs or os.cpu_count() or 1)
+                with ThreadPoolExecutor(max_workers=jobs) as pool:
+                    made = pool.map(lambda i: self._convert(book, pieces[i], i, reference_path, style, ctx, target),
+                                    todo)
+                    for index, package in zip(todo, made):
+                        found[index] = package
+                        ctx.progress.advance(stage)
+                        if cache is not None:
+                            cache.put(pieces[index].key, zipped(list(package.items())))
+        return [found[i] for i in range(len(pieces))]
+
+    def _convert(self, book: Book, piece: _Piece, index: int, reference: Path, style: str, ctx,
+                 target: Path) -> dict[str, bytes]:
+        builder = PandocBuilder(ctx.resources, book.meta.lang)
+        if not piece.units:
+            blocks = front_matter(book, ctx.resources)
+        else:
+            blocks = [b for unit in piece.units for b in unit_blocks(builder, unit)]
+        document = pandoc_document(blocks, pandoc_api_version(), pandoc_lang(book.meta.lang))
+        out = reference.with_name(f"piece-{index}.docx")
+        try:
+            with capture_logs("pypandoc", ctx.diag, "docx-engine"):
+                pypandoc.convert_text(json.dumps(document, ensure_ascii=False), "docx", format="json",
+                                      outputfile=str(out), extra_args=["--reference-doc", str(reference)])
+        except (RuntimeError, OSError) as exc:
+            raise RenderError(f"pandoc failed: {exc}", path=target) from exc
+        return fix_piece(_unzip(out.read_bytes()), style)
+
+
+@cache
+def pandoc_version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    """The parts of a ZIP package, in its order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {info.filename: package.read(info.filename) for info in package.infolist()}

@@ -10,33 +10,33 @@ path pandoc records in them, and the package is rewritten with a fixed timestamp
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
 from ..core.langtag import family
 from ..fonts.policy import stack_for
 from .docx_reference import WQ, ensure_child
-from .ziputil import ZIP_EPOCH, rewrite_zip
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 _PIC_NAME = "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"
 
 
-def _is_heading(run) -> bool:
+def _is_heading(run, known: dict) -> bool:
     paragraph = run.getparent()
     while paragraph is not None and paragraph.tag != WQ + "p":
         paragraph = paragraph.getparent()
     if paragraph is None:
         return False
-    style = paragraph.find(f"{WQ}pPr/{WQ}pStyle")
-    return style is not None and style.get(WQ + "val", "").startswith(("Heading", "Title", "Subtitle"))
+    if paragraph not in known:  # many runs share a paragraph
+        style = paragraph.find(f"{WQ}pPr/{WQ}pStyle")
+        known[paragraph] = style is not None and style.get(WQ + "val", "").startswith(("Heading", "Title", "Subtitle"))
+    return known[paragraph]
 
 
 def _fix_runs(xml: bytes, style: str) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     changed = False
+    headings: dict = {}
     for lang in root.iter(WQ + "lang"):
         value = lang.get(WQ + "val", "")
         fam = family(value)
@@ -47,7 +47,7 @@ def _fix_runs(xml: bytes, style: str) -> bytes:
         lang.set(WQ + "eastAsia", stack.docx_lang)
         rpr = lang.getparent()
         run = rpr.getparent() if rpr is not None else None
-        sans = style == "sans" or (run is not None and _is_heading(run))
+        sans = style == "sans" or (run is not None and _is_heading(run, headings))
         face = stack.docx_sans if sans else stack.docx
         fonts = rpr.find(WQ + "rFonts")
         if fonts is None:
@@ -78,18 +78,18 @@ def _fix_styles(xml: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def fix_docx(path: Path, lang: str, *, style: str = "serif", date_time: tuple[int, ...] = ZIP_EPOCH,
-             core: bytes | None = None) -> None:
-    """Rewrite the DOCX at ``path`` in place (entries in the same order, fixed timestamps);
-    ``style`` is the theme's face of running text; ``core`` replaces pandoc's core
-    properties (``docProps/core.xml``)."""
-    def change(name: str, data: bytes) -> bytes:
-        if name in _PARTS:
-            return _fix_runs(data, style)
-        if name == "word/styles.xml":
-            return _fix_styles(data, lang)
-        if name == "docProps/core.xml" and core is not None:
-            return core
-        return data
+def fix_piece(parts: dict[str, bytes], style: str) -> dict[str, bytes]:
+    """The text parts of one package pandoc made (runs' languages and fonts, pictures'
+    paths); ``style`` is the theme's face of running text."""
+    return {name: _fix_runs(data, style) if name in _PARTS else data for name, data in parts.items()}
 
-    rewrite_zip(path, date_time, change)
+
+def fix_book(parts: dict[str, bytes], lang: str, core: bytes | None = None) -> dict[str, bytes]:
+    """The document-wide parts: default language in the styles, and ``core`` in place of
+    pandoc's core properties (``docProps/core.xml``)."""
+    out = dict(parts)
+    if "word/styles.xml" in out:
+        out["word/styles.xml"] = _fix_styles(out["word/styles.xml"], lang)
+    if core is not None and "docProps/core.xml" in out:
+        out["docProps/core.xml"] = core
+    return out

@@ -10,18 +10,22 @@ byte-identical file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
 
+from ..core.cachestore import code_fingerprint, content_key
 from ..core.errors import RenderError
 from ..core.labels import label
 from ..core.langtag import family, is_cjk_tag
-from ..core.model import Book, BookMeta
+from ..core.model import Book, BookMeta, to_json
 from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
 from ..resources import Resource
+from ..transforms.cjk import QUARTER_EM
 from .frontmatter_html import cover_page, title_page
 from .html import HtmlRenderer, part_section, xhtml_document
 from .theme import settings, stylesheet
@@ -102,7 +106,10 @@ def _embedded_fonts(book: Book, ctx) -> list[EmbeddedFont]:
         wanted = any(is_cjk_tag(doc.meta.lang or book.meta.lang) for doc in book.chapters)
     if not wanted:
         return []
-    return embed_fonts(book, style=settings(ctx.options.theme).fonts, cache_dir=ctx.options.cache_dir)
+    # The quarter-em space the cjk-spacing step puts between CJK and Latin text.
+    inserted = QUARTER_EM if ctx.options.cjk_spacing else ""
+    return embed_fonts(book, style=settings(ctx.options.theme).fonts, cache_dir=ctx.options.cache_dir,
+                       inserted=inserted)
 
 
 def _vertical(book: Book, ctx) -> bool:
@@ -133,10 +140,14 @@ class _Package:
         self.spine: list = []
         self.used: dict[str, Resource] = {}
         self.cover = ctx.resources.get(book.meta.cover) if book.meta.cover else None
+        self.chapter_images: list[str] = []
+        options = json.dumps(dataclasses.asdict(ctx.options), default=str, sort_keys=True)
+        self.key_base = content_key("epub-chapter", code_fingerprint(), options, self.lang)
         _metadata(self.out, book.meta, self.lang)
 
     def image_url(self, resource: Resource) -> str:
         self.used[resource.id] = resource
+        self.chapter_images.append(resource.id)
         return "../" + image_name(resource)
 
     def page(self, uid: str, file_name: str, title: str, body: str, page_lang: str = "") -> _Page:
@@ -185,6 +196,10 @@ class _Package:
         """A page per part title and per chapter; the table of contents, nested by part."""
         toc: list = []
         number = 0
+        from . import stage as writing
+
+        stage = writing(EpubWriter.name)
+        self.ctx.progress.start(stage, len(self.book.chapters))
         for part_index, part in enumerate(self.book.parts, 1):
             entries = []
             part_file = f"text/part-{part_index:03d}.xhtml"
@@ -194,6 +209,7 @@ class _Package:
             for doc in part.chapters:
                 number += 1
                 item = self.chapter(doc, number)
+                self.ctx.progress.advance(stage)
                 self.spine.append(item)
                 entries.append(epub.Link(item.file_name, item.title, item.id))
                 if number == 1:
@@ -206,11 +222,25 @@ class _Package:
         return toc
 
     def chapter(self, doc, number: int) -> _Page:
-        # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
-        # cannot then meet the ids the writer makes.
-        renderer = HtmlRenderer(self.ctx.resources, self.image_url, notes="endnote", diag=self.ctx.diag,
-                                chapter_href=_chapter_href, id_prefix=f"c{number}-")
-        body = renderer.chapter(doc, heading_level=1, section_id=f"chapter-{number}")
+        """The chapter's page; its body comes from the build cache when the same chapter (the
+        same document, number and options) was rendered before."""
+        cache = self.ctx.cache
+        key = content_key(self.key_base, str(number), to_json(doc)) if cache is not None else ""
+        entry = json.loads(cache.get(key) or "null") if cache is not None else None
+        self.chapter_images = []
+        if isinstance(entry, dict) and all(self.ctx.resources.get(rid) is not None for rid in entry["images"]):
+            body = entry["body"]
+            for rid in entry["images"]:
+                self.image_url(self.ctx.resources.get(rid))
+        else:
+            # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
+            # cannot then meet the ids the writer makes.
+            renderer = HtmlRenderer(self.ctx.resources, self.image_url, notes="endnote", diag=self.ctx.diag,
+                                    chapter_href=_chapter_href, id_prefix=f"c{number}-")
+            body = renderer.chapter(self.ctx.prepare(doc), heading_level=1, section_id=f"chapter-{number}")
+            if cache is not None:
+                entry = {"body": body, "images": list(dict.fromkeys(self.chapter_images))}
+                cache.put(key, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         return self.page(f"chapter-{number}", chapter_file(number), doc.meta.title or str(number), body,
                          doc.meta.lang)
 
@@ -225,8 +255,10 @@ class _Package:
         """The package, written deterministically."""
         meta = self.book.meta
         try:
+            # ebooklib's ZIP is written again deterministically (rewrite_zip), which compresses:
+            # ebooklib need not compress too.
             epub.write_epub(str(target), self.out, {
-                "mtime": _mtime(meta), "raise_exceptions": True, "epub3_landmark": True,
+                "mtime": _mtime(meta), "raise_exceptions": True, "epub3_landmark": True, "compresslevel": 0,
                 "landmark_title": label("contents", self.lang), "epub2_guide": False, "epub3_pages": False})
             rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
         except (OSError, ValueError) as exc:

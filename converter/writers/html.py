@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 
@@ -355,22 +355,28 @@ def chapter_anchor(number: int, fragment: str = "") -> str:
     return f"#c{number}-{fragment}" if fragment else f"#chapter-{number}"
 
 
-def render_book(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
-                chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
-                diag: Diagnostics | None = None) -> str:
-    """The whole book as one body fragment: parts and chapters in reading order. Chapter
-    ``n`` is ``<section id="chapter-n">``, part ``n`` is ``id="part-n"``; ids inside a
-    chapter are prefixed ``c<n>-``."""
-    out = []
+def book_sections(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
+                  chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
+                  diag: Diagnostics | None = None) -> Iterator[str]:
+    """The book's part and chapter sections in reading order. Chapter ``n`` is
+    ``<section id="chapter-n">``, part ``n`` is ``id="part-n"``; ids inside a chapter are
+    prefixed ``c<n>-``."""
     number = 0
     for part_index, part in enumerate(book.parts):
         level = 1
         if part.title:
-            out.append(part_section(part.title, f"part-{part_index + 1}"))
+            yield part_section(part.title, f"part-{part_index + 1}")
             level = 2
         for doc in part.chapters:
             number += 1
             renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-", diag=diag,
                                     chapter_href=chapter_href, link_notes=link_notes)
-            out.append(renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}"))
-    return "\n".join(out)
+            yield renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}")
+
+
+def render_book(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
+                chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
+                diag: Diagnostics | None = None) -> str:
+    """The whole book as one body fragment (:func:`book_sections` joined)."""
+    return "\n".join(book_sections(book, resources, notes=notes, image_url=image_url, chapter_href=chapter_href,
+                                   link_notes=link_notes, diag=diag))

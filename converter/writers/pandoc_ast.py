@@ -8,6 +8,7 @@ placeholder paragraphs with their URL, so pandoc never fetches anything.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,7 +19,7 @@ from ..core.model import (
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak, chapter_target,
 )
-from ..core.tree import inline_text
+from ..core.tree import block_texts, inline_text
 from ..core.urls import is_web_url
 from ..fonts.policy import stack_for
 from ..resources import ResourceLookup
@@ -233,28 +234,61 @@ def ruby_openxml(base: str, reading: str, lang: str, size_half_points: int = 22)
 PAGE_BREAK: Json = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
 
 
-def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int], lang: str,
-                   front: list[Json] | None = None) -> Json:
-    """The whole book as a pandoc JSON document: ``front`` blocks (cover, title page,
-    contents), then parts and chapters, each on a new page. Only the language goes into
-    pandoc's metadata (``lang``: the tag pandoc should set): pandoc would print title,
-    authors and date as a title block of its own, and the writer makes the document
-    properties itself."""
-    builder = PandocBuilder(resources, book.meta.lang)
-    blocks: list[Json] = list(front or [])
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A piece of the book's body as the DOCX writer converts it: a part's title page, or a
+    chapter (with the number it has in the book and the heading level of its title)."""
+
+    identity: str
+    size: int
+    doc: Document | None = None
+    number: int = 0
+    level: int = 1
+    part_title: str = ""
+    part_index: int = 0
+    after_part: bool = False  # right after its part's title: no page break of its own
+
+
+def book_units(book: Book) -> list[Unit]:
+    """The parts and chapters of ``book`` in reading order."""
+    units: list[Unit] = []
     number = 0
-    for part_index, part in enumerate(book.parts):
+    for part_index, part in enumerate(book.parts, 1):
         level = 1
         if part.title:
-            if blocks:
-                blocks.append(PAGE_BREAK)
-            blocks.append({"t": "Header", "c": [1, attr(f"part-{part_index + 1}", ("part",)),
-                                                text_inlines(part.title)]})
+            units.append(Unit(f"part-{part_index}", len(part.title), part_title=part.title, part_index=part_index))
             level = 2
-        for doc in part.chapters:
+        for position, doc in enumerate(part.chapters):
             number += 1
-            if blocks and blocks[-1]["t"] != "Header":
-                blocks.append(PAGE_BREAK)
-            blocks.extend(builder.chapter(doc, level, number))
+            size = len(doc.meta.title) + sum(len(t) for t in block_texts(doc.blocks, code=True))
+            units.append(Unit(doc.meta.source_path or f"chapter-{number}", size, doc, number, level,
+                              after_part=bool(part.title) and position == 0))
+    return units
+
+
+def unit_blocks(builder: PandocBuilder, unit: Unit) -> list[Json]:
+    """The pandoc blocks of one unit, on a new page (the front matter always comes first)."""
+    if unit.doc is None:
+        return [PAGE_BREAK, {"t": "Header", "c": [1, attr(f"part-{unit.part_index}", ("part",)),
+                                                  text_inlines(unit.part_title)]}]
+    return ([] if unit.after_part else [PAGE_BREAK]) + builder.chapter(unit.doc, unit.level, unit.number)
+
+
+def pandoc_document(blocks: list[Json], api_version: list[int], lang: str) -> Json:
+    """A pandoc JSON document. Only the language goes into pandoc's metadata (``lang``: the
+    tag pandoc should set): pandoc would print title, authors and date as a title block of
+    its own, and the writer makes the document properties itself."""
     meta: dict[str, Json] = {"lang": {"t": "MetaString", "c": lang}} if lang else {}
     return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
+
+
+def book_to_pandoc(book: Book, resources: ResourceLookup, api_version: list[int], lang: str,
+                   front: list[Json] | None = None) -> Json:
+    """The whole book as one pandoc JSON document: ``front`` blocks (cover, title page,
+    contents), then parts and chapters, each on a new page."""
+    builder = PandocBuilder(resources, book.meta.lang)
+    blocks: list[Json] = list(front or [])
+    for unit in book_units(book):
+        piece = unit_blocks(builder, unit)
+        blocks.extend(piece if blocks else [b for b in piece if b is not PAGE_BREAK])
+    return pandoc_document(blocks, api_version, lang)

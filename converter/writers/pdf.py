@@ -5,7 +5,8 @@ chapters; bookmarks nest chapters under their part. ``<body class="print">`` (``
 or ``class="screen"`` lets the theme tell a book for printing (chapters on right-hand
 pages, link URLs as footnotes) from one for reading on screen (live links). The page
 geometry comes last (``page_css``). The document information comes from ``<meta>`` tags;
-a full XMP packet replaces WeasyPrint's (``xmp``). WeasyPrint lays it out (``pdf_engine``).
+a full XMP packet replaces WeasyPrint's (``xmp``). The book is laid out in chunks by
+``pdf_layout`` (WeasyPrint in worker processes, ``pdf_engine``) and joined by ``pdf_join``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostics
+from ..core.errors import RenderError
 from ..core.model import Book
 from ..resources import Resource, ResourceLookup
 from .frontmatter_html import contents, cover_page, has_contents, title_page
-from .html import chapter_anchor, esc, lang_attrs, render_book
+from .html import book_sections, chapter_anchor, esc, lang_attrs
 from .page_css import page_css
+from .pdf_layout import BookHtml
 from .theme import stylesheet
 
 
@@ -45,8 +48,8 @@ def _head(book: Book) -> str:
 
 
 def book_html(book: Book, resources: ResourceLookup, *, print_mode: bool = False,
-              diag: Diagnostics | None = None) -> str:
-    """The HTML document WeasyPrint lays out."""
+              diag: Diagnostics | None = None) -> BookHtml:
+    """The HTML WeasyPrint lays out, in pieces: front matter, then each part and chapter."""
     front = []
     cover = resources.get(book.meta.cover) if book.meta.cover else None
     if cover is not None:
@@ -54,16 +57,17 @@ def book_html(book: Book, resources: ResourceLookup, *, print_mode: bool = False
     front.append(title_page(book))
     if has_contents(book):
         front.append(contents(book, lambda anchor: "#" + anchor))
-    body = render_book(book, resources, notes="footnote", image_url=resource_url, chapter_href=chapter_anchor,
-                       link_notes=print_mode, diag=diag)
+    sections = list(book_sections(book, resources, notes="footnote", image_url=resource_url,
+                                  chapter_href=chapter_anchor, link_notes=print_mode, diag=diag))
     mode = "print" if print_mode else "screen"
-    return (f"<!DOCTYPE html>\n<html{lang_attrs(book.meta.lang)}>\n<head>\n<meta charset=\"utf-8\"/>\n"
-            f"{_head(book)}\n</head>\n<body class=\"{mode}\">\n" + "\n".join(front)
-            + f"\n{body}\n</body>\n</html>\n")
+    prolog = (f"<!DOCTYPE html>\n<html{lang_attrs(book.meta.lang)}>\n<head>\n<meta charset=\"utf-8\"/>\n"
+              f"{_head(book)}\n</head>\n<body class=\"{mode}\">\n")
+    return BookHtml(prolog, "\n".join(front), sections, "\n</body>\n</html>\n")
 
 
 class PdfWriter:
-    """PDF through WeasyPrint, with every output typography step."""
+    """PDF through WeasyPrint, laid out in chunks (``pdf_layout``), with every output
+    typography step."""
 
     name = "pdf"
     extension = ".pdf"
@@ -71,9 +75,18 @@ class PdfWriter:
 
     def write(self, book: Book, target: Path, ctx) -> None:
         """Render ``book`` to the PDF file ``target``."""
-        from .pdf_engine import render_pdf
+        from . import pdf_layout
 
+        from . import prepared
+
+        book = prepared(book, ctx)
         options = ctx.options
         css = stylesheet(options.theme, "print", book.meta.lang) + page_css(options.page_size, options.print_mode)
-        html = book_html(book, ctx.resources, print_mode=options.print_mode, diag=ctx.diag)
-        render_pdf(html, css, book.meta, target, ctx.resources, ctx.diag)
+        pieces = book_html(book, ctx.resources, print_mode=options.print_mode, diag=ctx.diag)
+        try:
+            pdf_layout.lay_out_book(pieces, css, target, meta=book.meta, print_mode=options.print_mode,
+                                    lookup=ctx.resources, diag=ctx.diag, jobs=ctx.jobs, cache=ctx.cache,
+                                    progress=ctx.progress, keep_html=options.keep_html,
+                                    chunk_chars=pdf_layout.CHUNK_CHARS)
+        except (OSError, ValueError, RecursionError) as exc:
+            raise RenderError(f"PDF rendering failed: {exc}", path=target) from exc

@@ -70,4 +70,6 @@ class TextWriter:
 
     def write(self, book: Book, target: Path, ctx) -> None:
         """Write every chapter's title and text."""
-        target.write_text(book_text(book), encoding="utf-8")
+        from . import prepared
+
+        target.write_text(book_text(prepared(book, ctx)), encoding="utf-8")

@@ -20,7 +20,9 @@ class HtmlWriter:
 
     def write(self, book: Book, target: Path, ctx) -> None:
         """Write ``book`` as a single HTML file at ``target``."""
-        target.write_text(book_document(book, ctx), encoding="utf-8")
+        from . import prepared
+
+        target.write_text(book_document(prepared(book, ctx), ctx), encoding="utf-8")
 
 
 def book_document(book: Book, ctx) -> str:

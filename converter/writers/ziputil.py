@@ -33,14 +33,22 @@ def rezipped(path: Path, date_time: tuple[int, ...] = ZIP_EPOCH,
     ``date_time`` with plain file permissions, deflated except the names in ``stored``
     (EPUB's ``mimetype`` must be stored, and first); ``change(name, data)`` may replace an
     entry's bytes."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    if change is not None:
+        entries = [(name, change(name, data)) for name, data in entries]
+    return zipped(entries, date_time, stored)
+
+
+def zipped(entries: list[tuple[str, bytes]], date_time: tuple[int, ...] = ZIP_EPOCH,
+           stored: tuple[str, ...] = ()) -> bytes:
+    """A deterministic ZIP of ``entries`` (name, bytes) in their order: each stamped
+    ``date_time`` with plain file permissions, deflated except the names in ``stored``."""
     out = io.BytesIO()
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if change is not None:
-                data = change(info.filename, data)
-            entry = zipfile.ZipInfo(info.filename, date_time)  # type: ignore[arg-type]
-            entry.compress_type = zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time)  # type: ignore[arg-type]
+            entry.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3  # Unix, whatever machine wrote it
             dst.writestr(entry, data)
