@@ -13,12 +13,11 @@ and renamed into place, so a failure never leaves a half-written book behind.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -27,9 +26,10 @@ from .assemble.books import assemble
 from .assemble.cover import render_cover
 from .core.diagnostics import Diagnostics
 from .core.errors import ConverterError, SourceError
-from .core.limits import READ_SECONDS, TimeLimitExceeded, time_limit
+from .core.limits import TimeLimitExceeded, time_limit
 from .core.model import Book, Document, to_json
 from .core.options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .core.workers import MB, WorkerLimits, run_isolated
 from .fonts.coverage import describe, missing_glyphs
 from .readers import read_post
 from .resources import (
@@ -41,7 +41,6 @@ from .writers import WriteContext, Writer, get_writer
 from .writers.output import atomic_target, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
-PARALLEL_THRESHOLD = 12
 CACHE_FOLDER = ".converter-cache"
 
 
@@ -58,9 +57,9 @@ class ReadResult:
 
 def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
     """Read and normalize one post; never raises for a bad post, and gives up on one that
-    takes longer than :data:`~converter.core.limits.READ_SECONDS`."""
+    takes longer than ``options.time_limit`` seconds."""
     try:
-        with time_limit(READ_SECONDS):
+        with time_limit(options.time_limit):
             raw, diag = load_post(found, options)
             if raw is None:
                 return ReadResult(found.path, None, None, diag.items, found.root)
@@ -69,36 +68,34 @@ def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
     except ConverterError as exc:
         return ReadResult(found.path, None, exc, [], found.root)
     except TimeLimitExceeded as exc:
-        return ReadResult(found.path, None, SourceError(f"reading the post {exc}; skipped", path=found.path),
-                          [], found.root)
+        return _failed_read(found, str(exc))
     except RecursionError:
         return ReadResult(found.path, None, SourceError("post is nested too deeply to read", path=found.path),
                           [], found.root)
+    except MemoryError:
+        return _failed_read(found, f"needs more than the memory limit of {options.memory_limit} MB")
     except Exception as exc:  # a bug must not take the batch down; it is reported, not hidden
         error = ConverterError(f"internal error while reading: {type(exc).__name__}: {exc}", path=found.path,
                                hint="please report this with the post attached")
         return ReadResult(found.path, None, error, [], found.root)
 
 
+def _failed_read(found: Discovered, reason: str) -> ReadResult:
+    """A post that could not be read within the limits (or whose reader died)."""
+    hint = ("--post-timeout sets the limit" if "longer than" in reason
+            else "--worker-memory sets the limit" if "memory" in reason else "")
+    return ReadResult(found.path, None, SourceError(f"cannot be read: {reason}; skipped", path=found.path, hint=hint),
+                      [], found.root)
+
+
 def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0) -> list[ReadResult]:
-    """Read every post, in worker processes when there are many; results keep input order."""
+    """Read every post in worker processes (``jobs``, default one per core), each post
+    under the time and memory limits of ``options``; results keep input order. A post that
+    overruns, or kills its worker, fails alone."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
-        return [read_one(f, options) for f in found]
-    chunk = max(1, len(found) // (jobs * 4))
-    results: list[ReadResult] = []
-    try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(read_one, found, [options] * len(found), chunksize=chunk):
-                results.append(result)
-    except BrokenProcessPool:
-        # A worker died (killed for memory, say): the posts it had are failures, the rest
-        # were read.
-        for f in found[len(results):]:
-            results.append(ReadResult(f.path, None, SourceError(
-                "a reader process died while this post was pending (out of memory?)",
-                path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root))
-    return results
+    limits = WorkerLimits(options.time_limit, options.memory_limit * MB)
+    return run_isolated(functools.partial(read_one, options=options), found, _failed_read, jobs=jobs,
+                        limits=limits)
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ from ..core.scripts import is_no_space, no_space_between
 from ..core.tree import block_texts
 from ..core.urls import absolute_url, image_source, refused_scheme, same_document_fragment
 from ..sources import RawPost
+from .depth import MAX_PARSE_DEPTH, bound_depth
 from .footnotes import Footnotes, find_footnotes
 
 # Deeper structure is kept as text: WeasyPrint's layout recurses per level and gives up
@@ -333,6 +334,10 @@ class HtmlReader:
         self._deep_warned = False
 
     def read(self, html: str) -> tuple[Block, ...]:
+        html, cut = bound_depth(html)
+        if cut:
+            self.diag.warn("too-deep", f"HTML nested deeper than {MAX_PARSE_DEPTH} levels: {cut} tags past that "
+                                       "depth ignored, their text kept")
         tree = LexborHTMLParser(html)
         root = tree.body
         if root is None:
