@@ -7,7 +7,8 @@ and its cover (generated, or a given image), then every format is written.
 Reading is a pure function of a post file and the options, so posts are read in parallel
 worker processes. One failing post is reported and skipped; one failing output is reported
 and the other outputs are still written. Every output file is written to a temporary file
-and renamed into place, so a failure never leaves a half-written book behind.
+and renamed into place, so a failure never leaves a half-written book behind, and one build
+at a time writes into an output folder.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .resources import (
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
 from .writers import WriteContext, Writer, get_writer
-from .writers.output import atomic_target, safe_stem, unique_stem
+from .writers.output import atomic_target, output_lock, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
 CACHE_FOLDER = ".converter-cache"
@@ -267,7 +268,13 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]],
                         report.failures.append(_internal(f"preparing the book {book.meta.title!r}", exc))
                         continue
                     stem = unique_stem(_stem(book, options.output_name), taken.setdefault(options.output_dir, set()))
-                    _write_book(book, stem, options, resolver, report, say)
+                    # One build writes into a folder at a time; a second one waits here.
+                    try:
+                        with output_lock(options.output_dir, say):
+                            _write_book(book, stem, options, resolver, report, say)
+                    except OSError as exc:
+                        report.failures.append(ConverterError(
+                            f"cannot write into the output folder: {exc.strerror or exc}", path=options.output_dir))
     return report
 
 

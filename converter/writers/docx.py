@@ -6,6 +6,7 @@ document properties from ``docx_front``; CJK fixes and a deterministic package f
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -52,13 +53,17 @@ class DocxWriter:
         with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
             reference = Path(tmp) / "reference.docx"
             reference.write_bytes(patched_reference(reference_docx(ctx.options.theme), lang, style))
+            # pandoc writes into this private folder, not beside the target: a pandoc that
+            # outlives a killed build must not leave a file in the output folder.
+            made = Path(tmp) / "book.docx"
             try:
                 with capture_logs("pypandoc", ctx.diag, "docx-engine"):
                     pypandoc.convert_text(
-                        json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(target),
+                        json.dumps(ast, ensure_ascii=False), "docx", format="json", outputfile=str(made),
                         extra_args=["--reference-doc", str(reference)],
                     )
             except (RuntimeError, OSError) as exc:
                 raise RenderError(f"pandoc failed: {exc}", path=target) from exc
-        fix_docx(target, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
-                 core=core_properties(book.meta))
+            fix_docx(made, lang, style=style, date_time=zip_time(book.meta.modified or book.meta.date),
+                     core=core_properties(book.meta))
+            shutil.copyfile(made, target)
