@@ -39,6 +39,11 @@ MAX_DEPTH = 60
 MAX_SPAN = 1000
 # No page shows more columns than this; wider spans are cut so the grid stays small.
 MAX_COLUMNS = 64
+# An image source with a scheme posts may not use is kept (cut to this length) so that the
+# resolver refuses it and the book shows a placeholder naming it.
+MAX_REFUSED_SRC = 2000
+_SOURCE_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-original")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _SPLIT_WS_RE = re.compile(r"([ \t\n\r\f]+)")
@@ -492,11 +497,13 @@ class HtmlReader:
         alt = _WS_RE.sub(" ", node.attributes.get("alt") or "").strip()
         title = _WS_RE.sub(" ", node.attributes.get("title") or "").strip()
         if not src:
-            raw = (node.attributes.get("src") or "").strip()
-            scheme = refused_scheme(raw)
-            if scheme:
-                self.diag.warn("image-refused", f"image source {raw[:100]!r} refused: '{scheme}:' URLs are not allowed")
-            elif alt:
+            refused = next((raw for raw in (_CONTROL_RE.sub("", node.attributes.get(key) or "").strip()
+                                            for key in _SOURCE_ATTRIBUTES) if refused_scheme(raw)), "")
+            if refused:
+                # Kept for the resolver, which refuses it with the reason: the book shows the
+                # image's placeholder, as for any image that cannot be had.
+                return Image(refused[:MAX_REFUSED_SRC], alt, title)
+            if alt:
                 self.diag.warn("image-no-source", f"image without a usable source dropped (alt {alt[:40]!r})")
             return None
         return Image(src, alt, title)

@@ -25,13 +25,23 @@ from .ruby import ruby_plugin
 from .ssg import rewrite
 
 
+def _any_link(url: str) -> bool:
+    """markdown-it's link check, made to pass everything: its own check leaves a link or an
+    image with a refused scheme (``file:``, ``javascript:``) as literal Markdown text. The
+    HTML mapping judges every URL instead: refused links keep their text, refused images
+    become placeholders that say why."""
+    return True
+
+
 @cache
 def _parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": True, "typographer": False})
-            .enable(["table", "strikethrough"])
-            .use(footnote_plugin)
-            .use(ruby_plugin)
-            .use(depth_plugin))
+    md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
+          .enable(["table", "strikethrough"])
+          .use(footnote_plugin)
+          .use(ruby_plugin)
+          .use(depth_plugin))
+    md.validateLink = _any_link
+    return md
 
 
 def markdown_to_html(text: str, diag: Diagnostics | None = None) -> str:
