@@ -61,6 +61,7 @@ _KEPT_ATTR_NS = frozenset({None, XLINK_NS, XML_NS})
 MAX_RENDERED_ELEMENTS = 20_000
 _EXTERNAL_URL_RE = re.compile(r"""url\(\s*(?!['"]?#)[^)]*\)""", re.I)
 _IMPORT_RE = re.compile(r"@import\b[^;]*;?", re.I)
+_SCRIPT_VALUE_RE = re.compile(r"^[\x00-\x20]*(?:javascript|vbscript|livescript)\s*:", re.I)
 _RASTER_DATA_RE = re.compile(r"^\s*data:image/(?:png|jpeg|gif|webp);base64,", re.I)
 _LENGTH_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in|em|ex)?\s*$", re.I)
 _UNITS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0,
@@ -197,6 +198,8 @@ def _clean_attributes(element: etree._Element) -> None:
             if not (value.strip().startswith("#") or _RASTER_DATA_RE.match(value)
                     and etree.QName(element).localname in _RASTER_HOLDERS):
                 del element.attrib[name]
+        elif _SCRIPT_VALUE_RE.match(value):
+            del element.attrib[name]  # inert outside links and animation, but never worth keeping
         elif "url(" in value.lower() or "@import" in value.lower():
             element.attrib[name] = _clean_css(value)
 
