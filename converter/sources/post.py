@@ -16,9 +16,10 @@ from .fields import from_file_name, normalize
 from .frontmatter import split
 
 # An HTML body starts with an element (after comments and whitespace) and ends with a tag. Anything else is Markdown, which may still
-# contain raw HTML.
+# contain raw HTML. (A comment cannot run past its "-->": with ".*?" there, 50 comments in a
+# row could be split 2^50 ways before the match failed.)
 _HTML_START_RE = re.compile(
-    r"^(?:\s|<!--.*?-->)*<(?:!doctype|html|head|body|article|section|div|main|header|p|table|ul|ol|"
+    r"^(?:\s|<!--(?:[^-]|-(?!->))*-->)*<(?:!doctype|html|head|body|article|section|div|main|header|p|table|ul|ol|"
     r"h[1-6]|blockquote|figure|pre|center|aside|nav|font|span|dl|hr|br|img|a|strong|b)\b",
     re.I | re.S,
 )

@@ -71,9 +71,9 @@ def _random_bytes(data: bytes, rng: random.Random) -> bytes:
     for _ in range(rng.randint(1, 30)):
         at = rng.randrange(len(out) + 1)
         roll = rng.random()
-        if roll < 0.05:
+        if roll < 0.01:
             insert = rng.randbytes(rng.randint(1, 16))
-        elif roll < 0.1:
+        elif roll < 0.02:
             insert = b"\x00"
         else:
             insert = "".join(chr(rng.choice((rng.randrange(0x20), rng.randrange(0x80, 0x2000),
