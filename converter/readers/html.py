@@ -28,7 +28,7 @@ from ..core.model import (
 from ..core.options import CleanupOptions, ReadOptions
 from ..core.scripts import is_no_space, no_space_between
 from ..core.tree import block_texts
-from ..core.urls import absolute_url, image_source, refused_scheme, same_document_fragment
+from ..core.urls import absolute_url, image_source, is_web_url, refused_scheme, same_document_fragment
 from ..sources import RawPost
 from .depth import MAX_PARSE_DEPTH, bound_depth
 from .footnotes import Footnotes, find_footnotes
@@ -741,7 +741,7 @@ class HtmlReader:
             source = node.css_first("source[src]")
             src = source.attributes.get("src") or "" if source is not None else ""
         url = absolute_url(src, self.base_url)
-        if not url or url.startswith("#"):
+        if not is_web_url(url):  # a relative src (no page to resolve it against) leads nowhere in a book
             fallback = self.blocks_of(node, depth)
             if not fallback:
                 self.diag.warn("embed-dropped", f"<{node.tag}> without a source dropped")

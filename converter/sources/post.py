@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core.diagnostics import Diagnostics
 from ..core.model import Meta
 from ..core.options import ReadOptions
-from .decode import read_text, strip_xml_invalid
+from .decode import TruncatedText, read_text, strip_xml_invalid
 from .discover import Discovered
 from .feedheader import split_feed_header
 from .fields import from_file_name, normalize
@@ -59,6 +59,8 @@ def load_post(found: Discovered, options: ReadOptions) -> tuple[RawPost | None, 
     path = found.path
     diag = Diagnostics(str(path))
     text = read_text(path)
+    if isinstance(text, TruncatedText):
+        diag.warn("truncated", "the file ends in the middle of a character (cut short?); the rest is read")
     text, removed = strip_xml_invalid(text)
     if removed:
         diag.warn("invalid-characters", f"removed {removed} control or non-XML character(s)")

@@ -34,8 +34,33 @@ _MARKUP_NAMESPACES = frozenset({None, "http://www.w3.org/1999/xhtml", "http://ww
                                 "http://www.w3.org/1998/Math/MathML"})
 _SCRIPT_URL_RE = re.compile(r"^(?:javascript|vbscript|livescript|data\s*:\s*text/html)\s*:?", re.I)
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\xa0\u200b-\u200f\ufeff]+")
-_PDF_ACTIONS_RE = re.compile(rb"/(?:JavaScript|JS|Launch|SubmitForm|ImportData|RichMedia)\b|/URI\s*\(\s*(?:javascript|vbscript)",
-                             re.I)
+_PDF_ACTIONS = frozenset({"JavaScript", "Launch", "SubmitForm", "ImportData", "RichMedia"})
+
+
+def _pdf_actions(data: bytes) -> list[str]:
+    """Actions a PDF could run: every object of the file read (object streams too), not the
+    bytes searched (compressed data holds "/JS" by chance)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.psparser import PSLiteral
+
+    document = PDFDocument(PDFParser(io.BytesIO(data)))
+    found = []
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            try:
+                obj = document.getobj(objid)
+            except Exception:  # noqa: BLE001 - a free or broken entry holds no action
+                continue
+            if not isinstance(obj, dict):
+                continue
+            kind = obj.get("S")
+            if isinstance(kind, PSLiteral) and kind.name in _PDF_ACTIONS or "JS" in obj or "AA" in obj:
+                found.append(f"object {objid}: {sorted(obj)}")
+            uri = obj.get("URI")
+            if isinstance(uri, bytes) and _SCRIPT_URL_RE.match(_INVISIBLE_RE.sub("", uri.decode("latin-1"))):
+                found.append(f"object {objid}: URI {uri[:60]!r}")
+    return found
 
 
 def active_content(name: str, data: bytes) -> list[str]:
@@ -45,7 +70,7 @@ def active_content(name: str, data: bytes) -> list[str]:
     from lxml import etree
 
     if name.endswith(".pdf"):
-        return [m.group().decode("latin-1") for m in _PDF_ACTIONS_RE.finditer(data)]
+        return _pdf_actions(data)
     if not name.endswith((".xhtml", ".html", ".xml", ".svg", ".opf", ".ncx", ".rels")):
         return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
