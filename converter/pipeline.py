@@ -18,9 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -30,10 +28,11 @@ from .assemble.cover import render_cover
 from .core.cachestore import CacheStore, code_fingerprint, content_key
 from .core.diagnostics import Diagnostic, Diagnostics
 from .core.errors import ConverterError, SourceError
-from .core.limits import READ_SECONDS, TimeLimitExceeded, time_limit
+from .core.limits import TimeLimitExceeded, time_limit
 from .core.model import Book, Document, from_data, to_data, to_json
 from .core.options import BookOptions, BuildOptions, ReadOptions, WriteOptions
 from .core.progress import NoProgress, Progress, StageClock
+from .core.workers import MB, WorkerLimits, run_isolated
 from .fonts.coverage import describe, missing_glyphs
 from .fonts.files import installed_fingerprint
 from .readers import read_post
@@ -43,11 +42,11 @@ from .resources import (
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
 from .writers import WriteContext, Writer, get_writer, stage
-from .writers.output import atomic_target, safe_stem, unique_stem
+from .writers.output import atomic_target, output_lock, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
-PARALLEL_THRESHOLD = 12
 CACHE_FOLDER = ".converter-cache"
+WAITING = "waiting for another build writing into the output folder"
 
 
 @dataclass(slots=True)
@@ -64,9 +63,9 @@ class ReadResult:
 def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
     """Read and normalize one post, and check that the installed fonts draw every
     character of it; never raises for a bad post, and gives up on one that takes longer
-    than :data:`~converter.core.limits.READ_SECONDS`."""
+    than ``options.time_limit`` seconds."""
     try:
-        with time_limit(READ_SECONDS):
+        with time_limit(options.time_limit):
             raw, diag = load_post(found, options)
             if raw is None:
                 return ReadResult(found.path, None, None, diag.items, found.root)
@@ -149,36 +148,36 @@ def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0, store
             if results[i] is not None:
                 progress.advance("reading")
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(todo, _read_many([found[i] for i in todo], options, jobs)):
+
+    def done(n: int, result: ReadResult) -> None:
+        i = todo[n]
         results[i] = result
         progress.advance("reading")
         if store is not None and keys[i] and result.error is None:
             store.put(keys[i], _encode(result))
+
+    _read_many([found[i] for i in todo], options, jobs, done)
     progress.finish("reading")
     return results  # type: ignore[return-value]
 
 
-def _read_many(found: list[Discovered], options: ReadOptions, jobs: int) -> Iterator[ReadResult]:
-    """``read_one`` over ``found``, in input order, in worker processes when there are many."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
-        for f in found:
-            yield read_one(f, options)
-        return
-    chunk = max(1, min(16, len(found) // (jobs * 4)))
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(read_one, found, [options] * len(found), chunksize=chunk):
-                done += 1
-                yield result
-    except BrokenProcessPool:
-        # A worker died (killed for memory, say): the posts it had are failures, the rest
-        # were read.
-        for f in found[done:]:
-            yield ReadResult(f.path, None, SourceError(
-                "a reader process died while this post was pending (out of memory?)",
-                path=f.path, hint="build again with -j 1 to find the post that causes it"), [], f.root)
+def _failed_read(found: Discovered, reason: str) -> ReadResult:
+    """A post that could not be read within the limits (or whose reader died)."""
+    hint = ("--post-timeout sets the limit" if "longer than" in reason
+            else "--worker-memory sets the limit" if "memory" in reason else "")
+    return ReadResult(found.path, None, SourceError(f"cannot be read: {reason}; skipped", path=found.path, hint=hint),
+                      [], found.root)
+
+
+def _read_many(found: list[Discovered], options: ReadOptions, jobs: int,
+               done: Callable[[int, ReadResult], None] | None = None) -> list[ReadResult]:
+    """``read_one`` over ``found``, in input order, in supervised worker processes (``jobs``,
+    default one per core), each post under the time and memory limits of ``options``; a
+    post that overruns, or kills its worker, fails alone. ``done(i, result)`` is called as
+    each post is read."""
+    limits = WorkerLimits(options.time_limit, options.memory_limit * MB)
+    return run_isolated(functools.partial(read_one, options=options), found, _failed_read,
+                        jobs=jobs or os.cpu_count() or 1, limits=limits, done=done)
 
 
 @dataclass(slots=True)
@@ -336,7 +335,15 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progr
                         report.failures.append(_internal(f"preparing the book {book.meta.title!r}", exc))
                         continue
                     stem = unique_stem(_stem(book, options.output_name), taken.setdefault(options.output_dir, set()))
-                    _write_book(book, stem, options, resolver, report, clock, jobs)
+                    # One build writes into a folder at a time; a second one waits here.
+                    try:
+                        with output_lock(options.output_dir, lambda _message: clock.start(WAITING)) as waited:
+                            if waited:
+                                clock.finish(WAITING)
+                            _write_book(book, stem, options, resolver, report, clock, jobs)
+                    except OSError as exc:
+                        report.failures.append(ConverterError(
+                            f"cannot write into the output folder: {exc.strerror or exc}", path=options.output_dir))
     for folder in {cache_dir(options) / "build" for _, options in specs if options.build_cache}:
         for kind in (folder.iterdir() if folder.is_dir() else ()):
             CacheStore(kind).prune()  # entries unused for a month

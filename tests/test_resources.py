@@ -359,7 +359,7 @@ def test_prefetch_then_resolve_images_warns_per_post(server, tmp_path):
     assert "https://blog.example/p" in referers
 
 
-def test_reader_hands_data_images_to_the_resolver_and_warns_on_refused_schemes(tmp_path):
+def test_reader_hands_data_and_refused_images_to_the_resolver(tmp_path):
     import base64
 
     from converter.readers.html import read_html
@@ -367,14 +367,24 @@ def test_reader_hands_data_images_to_the_resolver_and_warns_on_refused_schemes(t
     data_uri = "data:image/png;base64," + base64.b64encode(imagefiles.png((11, 7))).decode()
     diag = Diagnostics()
     blocks = read_html(f'<p>a<img src="{data_uri}" alt="内联"/> <img src="file:///etc/passwd"/>'
-                       '<img src="javascript:alert(1)" alt="j"/></p>', diag=diag)
+                       '<img src=" javascript:alert(1)\n" alt="j"/></p>', diag=diag)
     images = [n for n in blocks[0].content if isinstance(n, ImageNode)]
-    assert [i.src for i in images] == [data_uri]
-    assert [d.code for d in diag] == ["image-refused", "image-refused"]
-    assert "'file:'" in diag.items[0].message
+    # Refused sources stay in the model: the resolver refuses them with a reason, and the
+    # writers draw the placeholder every unavailable image gets.
+    assert [i.src for i in images] == [data_uri, "file:///etc/passwd", "javascript:alert(1)"]
+    assert not diag.items
     with resolver_for((tmp_path,), tmp_path / "cache") as r:
         resource = r.resolve(data_uri, tmp_path / "p.md")
         assert (resource.width, resource.height) == (11, 7) and r.stats.local == 1
+        doc = Document(Meta(title="t", source_path=str(tmp_path / "p.md")), blocks)
+        resolved = resolve_images(doc, r, diag)
+        assert [d.message for d in diag] == ["file:///etc/passwd: 'file:' URLs are not allowed",
+                                             "javascript:alert(1): 'javascript:' URLs are not allowed"]
+        view = r.store.view("epub")
+        kept = [n.src for n in resolved.blocks[0].content if isinstance(n, ImageNode)]
+        assert [view.get(src) is None for src in kept] == [False, True, True]
+        assert [view.reason(src) for src in kept] == ["", "'file:' URLs are not allowed",
+                                                      "'javascript:' URLs are not allowed"]
 
 
 def test_a_surprise_in_a_decoder_costs_one_image_not_the_build(tmp_path, monkeypatch):

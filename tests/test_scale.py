@@ -258,6 +258,10 @@ def test_cache_entries_are_verified_and_old_ones_pruned(tmp_path):
     store.put(key, b"x")
     old = time.time() - 40 * 24 * 3600
     os.utime(entry, (old, old))
-    (tmp_path / key[:2] / ".entry-stale").write_bytes(b"half")
-    os.utime(tmp_path / key[:2] / ".entry-stale", (old, old))
+    from converter.core.atomic import temporary_beside
+
+    fd, stale = temporary_beside(entry)  # a write killed before its rename
+    os.write(fd, b"half")
+    os.close(fd)
+    os.utime(stale, (old, old))
     assert store.prune() == 2 and store.get(key) is None

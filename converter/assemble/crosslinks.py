@@ -6,7 +6,8 @@ order. A link names another post of the book when it matches that post's source 
 (absolute, or a site path compared with links of the same site or relative links), or its
 file (a relative link such as ``2024-03-15-hello.md``). Such links become ``chapter:<n>``
 URLs (see :func:`~converter.core.model.chapter_link`), keeping a fragment only when the target
-chapter has that id; every other link stays as it was.
+chapter has that id. A relative link that names no post of the book leads nowhere in a book
+(an EPUB checker fails the book for it): it becomes its text. Every other link stays as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..core.model import Book, Document, Link, chapter_link
+from ..core.model import Book, Document, Link, Span, chapter_link
 from ..core.tree import map_tree
 from ..transforms.links import collect_ids
 from .urlkey import path_key, url_key
@@ -81,11 +82,14 @@ class _Index:
         return None
 
 
+def _relative(url: str) -> bool:
+    """Whether ``url`` is a relative reference (a path, not ``#fragment`` nor ``scheme:``)."""
+    return bool(url) and not url.startswith("#") and ":" not in url.split("/")[0].split("?")[0].split("#")[0]
+
+
 def link_chapters(book: Book) -> Book:
     """``book`` with links between its posts turned into chapter links."""
     chapters = book.chapters
-    if len(chapters) < 2:
-        return book
     index = _Index.of(chapters)
     ids = [collect_ids(doc) for doc in chapters]
 
@@ -95,7 +99,7 @@ def link_chapters(book: Book) -> Book:
                 return node
             number = index.find(node.url, doc)
             if number is None:
-                return node
+                return Span(node.content) if _relative(node.url) else node
             fragment = node.url.partition("#")[2]
             return dataclasses.replace(
                 node, url=chapter_link(number, fragment if fragment in ids[number - 1] else ""))

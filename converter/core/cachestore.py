@@ -1,10 +1,9 @@
 """A folder of cache entries addressed by content keys, written atomically and verified on read.
 
 The build cache (read posts, laid-out PDF chunks) lives in ``<cache dir>/build/<kind>/``.
-Each entry is one file: a magic number, the SHA-256 of the payload and the payload
-(compressed). A write goes to a temporary file that is renamed into place, so a killed build
-leaves either the old entry, the new one or none; a read checks the magic and the digest, and
-an entry that does not match (half-written, damaged, from another version) is deleted and
+Each entry is one file written by :func:`~converter.core.atomic.write_checked` (a header
+with the SHA-256 of the payload, then the payload, compressed): a killed build leaves either
+the old entry, the new one or none; a read checks the digest, and an entry that does not match (half-written, damaged, from another version) is deleted and
 reported as missing, never trusted. Keys hash everything the entry depends on, including
 :func:`code_fingerprint`, so a changed tool never reuses an old entry.
 """
@@ -13,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 import zlib
 from functools import cache
 from pathlib import Path
 
-_MAGIC = b"CVCACHE1"
-_DIGEST = 32
+from . import atomic
+
 # Entries not used for this long are removed by prune().
 MAX_AGE_SECONDS = 30 * 24 * 3600
 
@@ -61,20 +59,14 @@ class CacheStore:
     def get(self, key: str) -> bytes | None:
         """The payload stored under ``key``, or None (missing, or damaged and now removed)."""
         path = self._path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        payload = data[len(_MAGIC) + _DIGEST:]
-        if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(payload).digest() != data[len(_MAGIC):len(_MAGIC) + _DIGEST]:
-            self._discard(path)
-            self.misses += 1
-            return None
-        try:
-            value = zlib.decompress(payload)
-        except zlib.error:
-            self._discard(path)
+        payload = atomic.read_checked(path)
+        value = None
+        if payload is not None:
+            try:
+                value = zlib.decompress(payload)
+            except zlib.error:
+                atomic.discard(path)
+        if value is None:
             self.misses += 1
             return None
         try:
@@ -86,18 +78,8 @@ class CacheStore:
 
     def put(self, key: str, value: bytes) -> None:
         """Store ``value`` under ``key`` atomically; a failure to write only costs the entry."""
-        path = self._path(key)
-        payload = zlib.compress(value, 1)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-                os.replace(tmp, path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            atomic.write_checked(self._path(key), zlib.compress(value, 1))
         except OSError:
             pass
 
@@ -113,14 +95,7 @@ class CacheStore:
                 age = now - path.stat().st_mtime
             except OSError:
                 continue
-            if age > max_age or (path.name.startswith(".entry-") and age > 3600):
-                self._discard(path)
+            if age > max_age or (atomic.is_temporary(path.name) and age > 3600):
+                atomic.discard(path)
                 removed += 1
         return removed
-
-    @staticmethod
-    def _discard(path: Path) -> None:
-        try:
-            path.unlink()
-        except OSError:
-            pass

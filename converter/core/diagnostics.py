@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -23,7 +25,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{where}{self.severity}[{self.code}]: {self.message}"
+        return printable(f"{where}{self.severity}[{self.code}]: {self.message}")
 
 
 @dataclass(slots=True)

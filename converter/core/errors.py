@@ -5,7 +5,17 @@ Degraded-but-usable results are not exceptions: they are diagnostics (see ``diag
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Characters that would make a message more than one line, or make a terminal show it in
+# another order than written (bidi controls in a crafted file name).
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, with control and bidi characters shown as escapes (``\\u202e``)."""
+    return _UNPRINTABLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class ConverterError(Exception):
@@ -27,7 +37,7 @@ class ConverterError(Exception):
 
     def __str__(self) -> str:
         text = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
 
 def _rebuild(cls: type[ConverterError], message: str, path: str | None, hint: str) -> ConverterError:

@@ -2,8 +2,9 @@
 
 Posts are untrusted: a crafted one must not hang a batch. Parsing and mapping are linear by
 design, and this limit is the backstop for what slips through. It uses SIGALRM, so it acts
-only in a process's main thread on POSIX (where posts are read: the main process, or each
-worker process); elsewhere it does nothing.
+only in a process's main thread on POSIX (where posts are read: each worker process); it
+cannot interrupt C code, so the process that runs the workers (``workers.py``) kills a worker
+that overruns it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
-
-READ_SECONDS = 120.0
 
 
 class TimeLimitExceeded(Exception):

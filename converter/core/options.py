@@ -44,7 +44,8 @@ class ReadOptions:
     ``lang``: language tag used when a post names none and detection is inconclusive.
     ``convert``: OpenCC conversion of Chinese text ('s2t', 's2tw', 's2twp', 's2hk', 't2s',
     'tw2sp'; '' for none). ``quotes``: quotation marks of Chinese text, 'corner' (「」) or
-    'curly' (“”), '' to keep them.
+    'curly' (“”), '' to keep them. ``time_limit``: seconds reading one post may take (0: no
+    limit). ``memory_limit``: megabytes a process reading posts may grow by (0: no limit).
     """
 
     drafts: bool = default("drafts")
@@ -52,6 +53,8 @@ class ReadOptions:
     cleanup: CleanupOptions = CleanupOptions()
     convert: str = default("convert")
     quotes: str = default("quotes")
+    time_limit: float = default("post_timeout")
+    memory_limit: int = default("worker_memory")
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,12 @@ SETTINGS: tuple[Setting, ...] = (
          "read", "read.cleanup.keep_images", key="cleanup.keep_images"),
     _row("cleanup_site_names", TEXTS, (), "Site names to strip from the end of titles (\" - My Blog\").", "read",
          "read.cleanup.site_names", key="cleanup.site_names"),
+    _row("post_timeout", number("float", 0, 3600), 30.0, "Seconds reading one post may take (0: no limit); a "
+         "post that takes longer is reported and skipped.", "sources", "read.time_limit", key="limits.post_seconds",
+         flags=("--post-timeout",)),
+    _row("worker_memory", number("int", 0, 65536), 2048, "Megabytes of memory a process reading posts may "
+         "take on top of what it starts with (0: no limit); a post that needs more is reported and skipped.",
+         "sources", "read.memory_limit", key="limits.worker_memory", flags=("--worker-memory",)),
     # -- typography and layout
     _row("theme", THEME, "default", "Theme: default, sans, or a theme folder (docs/themes.md).", "write",
          "write.theme", flags=("--theme",)),

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "tel"}
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9a-f:.]+\])$", re.I)
 _URL_UNSAFE_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+_BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
 # Inline images stay data: URIs in the model; the resource resolver decodes them with a cap.
 _DATA_IMAGE_RE = re.compile(r"^data:image/(?:png|jpeg|jpg|gif|webp|avif|bmp|svg\+xml)[;,]", re.I)
@@ -71,8 +72,14 @@ def _clean_url(url: str) -> str:
     browsers do; scraped pages have hrefs like ``https://x.org/">buy``. A URL whose host is
     not a host name (``http://https：//x``, ``https://a%20b/``) is no link at all: ''."""
     url = _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+    url = _BAD_PERCENT_RE.sub("%25", url)  # a "%" that starts no escape is a percent sign
     try:
         parts = urlsplit(url)
+        # Brackets belong in an IPv6 host only; in a path or query they make no URI.
+        head = len(parts.scheme) + 3 + len(parts.netloc) if parts.netloc else 0
+        if "[" in url[head:] or "]" in url[head:]:
+            url = url[:head] + url[head:].replace("[", "%5B").replace("]", "%5D")
+            parts = urlsplit(url)
         host = parts.hostname if parts.scheme.lower() in ("http", "https", "ftp") else None
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:

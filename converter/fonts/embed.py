@@ -6,19 +6,22 @@ the book, subset with HarfBuzz to the characters that language's text uses (font
 the WOFF2), fixes that at a cost of about 0.5 KB per character. Per language family, the regular face is
 embedded for all of its text and the bold face only for the characters set in bold
 (headings, strong), which is a small set. Licence and copyright name records (IDs 0, 13, 14)
-are kept, as the SIL Open Font License requires. Subsets are cached by (face, characters).
+are kept, as the SIL Open Font License requires. Subsets are cached by (face, characters),
+written atomically and verified when read. A subset is a function of the face and the
+characters alone: the font's own ``head.modified`` time is kept (fontTools would stamp the
+time of saving), so two builds of one book give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import atomic
 from ..core.langtag import family
 from ..core.model import (
     Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading, Image, Inline,
@@ -165,8 +168,10 @@ def _subset(face: Face, chars: set[str], cache_dir: Path | None) -> bytes:
     key = hashlib.sha256(f"{face.path}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}:".encode()
                          + ",".join(map(str, unicodes)).encode()).hexdigest()[:32]
     cached = cache_dir / f"{key}.woff2" if cache_dir else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+    if cached is not None:
+        data = atomic.read_checked(cached)
+        if data is not None:
+            return data
     subset_input = hb.SubsetInput()
     for code in unicodes:
         subset_input.unicode_set.add(code)
@@ -184,10 +189,7 @@ def _subset(face: Face, chars: set[str], cache_dir: Path | None) -> bytes:
         raise ValueError(f"HarfBuzz could not subset {face.path}")
     data = _woff2(result.blob.data)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
+        atomic.write_checked(cached, data)
     return data
 
 

@@ -28,8 +28,9 @@ from ..core.model import (
 from ..core.options import CleanupOptions, ReadOptions
 from ..core.scripts import is_no_space, no_space_between
 from ..core.tree import block_texts
-from ..core.urls import absolute_url, image_source, refused_scheme, same_document_fragment
+from ..core.urls import absolute_url, image_source, is_web_url, refused_scheme, same_document_fragment
 from ..sources import RawPost
+from .depth import MAX_PARSE_DEPTH, bound_depth
 from .footnotes import Footnotes, find_footnotes
 
 # Deeper structure is kept as text: WeasyPrint's layout recurses per level and gives up
@@ -38,6 +39,11 @@ MAX_DEPTH = 60
 MAX_SPAN = 1000
 # No page shows more columns than this; wider spans are cut so the grid stays small.
 MAX_COLUMNS = 64
+# An image source with a scheme posts may not use is kept (cut to this length) so that the
+# resolver refuses it and the book shows a placeholder naming it.
+MAX_REFUSED_SRC = 2000
+_SOURCE_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-original")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _SPLIT_WS_RE = re.compile(r"([ \t\n\r\f]+)")
@@ -333,6 +339,10 @@ class HtmlReader:
         self._deep_warned = False
 
     def read(self, html: str) -> tuple[Block, ...]:
+        html, cut = bound_depth(html)
+        if cut:
+            self.diag.warn("too-deep", f"HTML nested deeper than {MAX_PARSE_DEPTH} levels: {cut} tags past that "
+                                       "depth ignored, their text kept")
         tree = LexborHTMLParser(html)
         root = tree.body
         if root is None:
@@ -487,11 +497,13 @@ class HtmlReader:
         alt = _WS_RE.sub(" ", node.attributes.get("alt") or "").strip()
         title = _WS_RE.sub(" ", node.attributes.get("title") or "").strip()
         if not src:
-            raw = (node.attributes.get("src") or "").strip()
-            scheme = refused_scheme(raw)
-            if scheme:
-                self.diag.warn("image-refused", f"image source {raw[:100]!r} refused: '{scheme}:' URLs are not allowed")
-            elif alt:
+            refused = next((raw for raw in (_CONTROL_RE.sub("", node.attributes.get(key) or "").strip()
+                                            for key in _SOURCE_ATTRIBUTES) if refused_scheme(raw)), "")
+            if refused:
+                # Kept for the resolver, which refuses it with the reason: the book shows the
+                # image's placeholder, as for any image that cannot be had.
+                return Image(refused[:MAX_REFUSED_SRC], alt, title)
+            if alt:
                 self.diag.warn("image-no-source", f"image without a usable source dropped (alt {alt[:40]!r})")
             return None
         return Image(src, alt, title)
@@ -729,7 +741,7 @@ class HtmlReader:
             source = node.css_first("source[src]")
             src = source.attributes.get("src") or "" if source is not None else ""
         url = absolute_url(src, self.base_url)
-        if not url or url.startswith("#"):
+        if not is_web_url(url):  # a relative src (no page to resolve it against) leads nowhere in a book
             fallback = self.blocks_of(node, depth)
             if not fallback:
                 self.diag.warn("embed-dropped", f"<{node.tag}> without a source dropped")

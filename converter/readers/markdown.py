@@ -19,28 +19,46 @@ from ..core.diagnostics import Diagnostics
 from ..core.model import Block
 from ..core.options import ReadOptions
 from ..sources import RawPost
+from .depth import MAX_MARKDOWN_LEVEL, TOO_DEEP, depth_plugin
 from .html import read_html
 from .ruby import ruby_plugin
 from .ssg import rewrite
 
 
+def _any_link(url: str) -> bool:
+    """markdown-it's link check, made to pass everything: its own check leaves a link or an
+    image with a refused scheme (``file:``, ``javascript:``) as literal Markdown text. The
+    HTML mapping judges every URL instead: refused links keep their text, refused images
+    become placeholders that say why."""
+    return True
+
+
 @cache
 def _parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": True, "typographer": False})
-            .enable(["table", "strikethrough"])
-            .use(footnote_plugin)
-            .use(ruby_plugin))
+    md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
+          .enable(["table", "strikethrough"])
+          .use(footnote_plugin)
+          .use(ruby_plugin)
+          .use(depth_plugin))
+    md.validateLink = _any_link
+    return md
 
 
-def markdown_to_html(text: str) -> str:
+def markdown_to_html(text: str, diag: Diagnostics | None = None) -> str:
     """Render Markdown to HTML with the project's syntax set."""
-    return _parser().render(text)
+    env: dict = {}
+    html = _parser().render(text, env)
+    if env.get(TOO_DEEP) and diag is not None:
+        diag.warn("too-deep", f"Markdown nested deeper than {MAX_MARKDOWN_LEVEL} levels; the deeper part is kept "
+                              "as plain text")
+    return html
 
 
 def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = None) -> tuple[Block, ...]:
     """Parse a Markdown body into model blocks (generator syntax rewritten first)."""
     diag = diag if diag is not None else Diagnostics()
-    return read_html(markdown_to_html(rewrite(text, diag)), base_url=base_url, diag=diag, figure_from_alt=True)
+    return read_html(markdown_to_html(rewrite(text, diag), diag), base_url=base_url, diag=diag,
+                     figure_from_alt=True)
 
 
 class MarkdownBodyReader:

@@ -7,21 +7,23 @@ Layout of the cache folder::
                              with the time they failed; image variants → object
 
 SQLite keeps the index consistent when a build is interrupted or two builds share the
-folder. Failures are remembered for ``failure_ttl`` seconds, so a rebuild does not wait on
-the same dead host or missing file again; successes are kept until the folder is deleted.
+folder. Objects are written atomically (``core/atomic.py``) and verified against their name
+when first used in a build: a damaged object counts as missing, so it is fetched or made
+again. Temporaries left by a killed build are swept when the cache is opened. Failures are
+remembered for ``failure_ttl`` seconds, so a rebuild does not wait on the same dead host or
+missing file again; successes are kept until the folder is deleted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import atomic
 from ..core.errors import ConverterError
 
 _SCHEMA = """
@@ -59,8 +61,11 @@ class CachedVariant:
     height: int
 
 
+STALE_TEMPORARY_SECONDS = 3600.0
+
+
 def digest_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return atomic.digest(data)
 
 
 class Cache:
@@ -70,8 +75,10 @@ class Cache:
         self.folder = folder
         self.failure_ttl = failure_ttl
         self._lock = threading.Lock()
+        self._verified: set[Path] = set()
         try:
             (folder / "objects").mkdir(parents=True, exist_ok=True)
+            atomic.sweep(folder / "objects", STALE_TEMPORARY_SECONDS, recursive=True)
             self._db = sqlite3.connect(folder / "index.sqlite", timeout=30, isolation_level=None,
                                        check_same_thread=False)
             # WAL without a sync per commit: thousands of small index writes cost no disk
@@ -94,12 +101,23 @@ class Cache:
         """Store ``data`` (once); return its digest and path."""
         digest = digest_of(data)
         path = self.object_path(digest, ext)
-        if not path.is_file() or path.stat().st_size != len(data):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+        if not self._intact(path, digest):
+            atomic.write_bytes(path, data)
+            with self._lock:
+                self._verified.add(path)
         return digest, path
+
+    def _intact(self, path: Path, digest: str) -> bool:
+        """Whether the object at ``path`` holds the bytes its name promises (checked once per
+        build; a damaged object is removed)."""
+        with self._lock:
+            if path in self._verified:
+                return True
+        if not atomic.intact(path, digest):
+            return False
+        with self._lock:
+            self._verified.add(path)
+        return True
 
     # -- URLs
     def url(self, url: str) -> CachedURL | None:
@@ -111,7 +129,9 @@ class Cache:
         digest, ext, media_type, width, height, headers, reason, kind, at = row
         if digest:
             path = self.object_path(digest, ext)
-            return CachedURL(path, media_type, width, height, json.loads(headers or "{}")) if path.is_file() else None
+            if not self._intact(path, digest):
+                return None
+            return CachedURL(path, media_type, width, height, json.loads(headers or "{}"))
         if time.time() - at > self.failure_ttl:
             return None
         return CachedURL(None, reason=reason, kind=kind)
@@ -144,7 +164,7 @@ class Cache:
         if row is None:
             return None
         path = self.object_path(row[0], row[1])
-        return CachedVariant(path, row[2], row[3], row[4]) if path.is_file() else None
+        return CachedVariant(path, row[2], row[3], row[4]) if self._intact(path, row[0]) else None
 
     def remember_variant(self, key: str, digest: str, ext: str, media_type: str, width: int, height: int) -> None:
         self._execute("INSERT OR REPLACE INTO variants VALUES (?, ?, ?, ?, ?, ?)",

@@ -323,6 +323,7 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
         except Unavailable as exc:
             diag.warn("image-unavailable", f"{node.src[:200]}: {exc}")
             resolver.stats.count("placeholders")
+            resolver.store.refuse(node.src, str(exc))
             return node
         for target, reason in resolver.problems(resource.id):
             diag.warn("image-unavailable", f"{node.src[:200]}: placeholder in {target.upper()}: {reason}")

@@ -3,7 +3,7 @@
 Writers never open a path or a URL a post names: they look an image up by its id in a
 store (or in a :class:`TargetView` of it, which hands out the variant made for their
 format) and embed the file of the :class:`Resource` they get, or draw a placeholder when
-they get ``None``.
+they get ``None``; ``reason`` says why a placeholder is one.
 """
 
 from __future__ import annotations
@@ -69,11 +69,14 @@ VariantMaker = Callable[[Resource, str], Resource]
 
 
 class ResourceLookup(Protocol):
-    """What writers need from a store: a resource by id, and the source behind an id."""
+    """What writers need from a store: a resource by id, the source behind an id, and why
+    an image is not there (for its placeholder)."""
 
     def get(self, key: str) -> Resource | None: ...
 
     def source(self, key: str) -> str: ...
+
+    def reason(self, key: str) -> str: ...
 
 
 @dataclass(slots=True)
@@ -87,6 +90,7 @@ class ResourceStore:
 
     items: dict[str, Resource] = field(default_factory=dict)
     make_variant: VariantMaker | None = None
+    refused: dict[str, str] = field(default_factory=dict)  # src that could not be had → why
     _variants: OnceMap = field(default_factory=OnceMap)
     _made: dict[tuple[str, str], Resource] = field(default_factory=dict)  # (target, variant id) →
 
@@ -96,6 +100,14 @@ class ResourceStore:
 
     def get(self, key: str) -> Resource | None:
         return self.items.get(key)
+
+    def refuse(self, src: str, reason: str) -> None:
+        """Remember that the image ``src`` could not be had, and why."""
+        self.refused.setdefault(src, reason)
+
+    def reason(self, key: str) -> str:
+        """Why ``key`` (an image source) is no resource: '' when it is one or nobody said."""
+        return self.refused.get(key, "")
 
     def source(self, key: str) -> str:
         """The URL or path behind ``key`` (``key`` itself when it is no resource id), as a
@@ -158,6 +170,17 @@ class TargetView:
 
     def source(self, key: str) -> str:
         return self.store.source(key)
+
+    def reason(self, key: str) -> str:
+        """Why this target shows a placeholder for ``key``: the image could not be had, or
+        no variant of it can be made for this target; '' when it shows the image."""
+        if key not in self.store.items:
+            return self.store.reason(key)
+        try:
+            self.store.variant(key, self.target)
+        except Unavailable as exc:
+            return str(exc)
+        return ""
 
     def __contains__(self, key: str) -> bool:
         return self.get(key) is not None

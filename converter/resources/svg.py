@@ -5,6 +5,10 @@ elements survive sanitizing; scripts, ``foreignObject``, animation (which can re
 links) and event-handler attributes are removed; links may point only inside the image
 (``#id``) or at an embedded raster ``data:`` image; ``url()`` and ``@import`` in styles
 likewise. The parser resolves no external entities and touches no network.
+
+What is left is also valid, since one invalid image fails a whole EPUB: elements missing an
+attribute SVG requires are removed, ``<a>`` is unwrapped, ``<title>``/``<desc>`` hold text
+only, ids are unique, and CSS is reduced to rules that parse (``svgstyle.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import cache
 
 from lxml import etree
 
+from . import svgstyle
 from .store import Unavailable
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -23,14 +28,40 @@ MAX_SVG_BYTES = 5 * 1024 * 1024
 DEFAULT_SIZE = (300, 150)  # CSS's default size of a replaced element
 _REMOVED = frozenset({"script", "foreignObject", "handler", "listener", "set", "animate", "animateMotion",
                       "animateTransform", "animateColor", "discard"})
-# Elements that are nothing without a reference: left without one, renderers stumble on them.
-_NEEDS_HREF = frozenset({"image", "use", "feImage", "tref", "textPath", "mpath"})
+# Attributes SVG 1.1 requires of an element (its DTD's #REQUIRED): an element without them
+# is removed. ``href`` is ``xlink:href`` or SVG 2's plain ``href``.
+_REQUIRED = {
+    "path": ("d",), "polyline": ("points",), "polygon": ("points",),
+    "image": ("href", "width", "height"), "use": ("href",), "feImage": ("href",), "tref": ("href",),
+    "textPath": ("href",), "mpath": ("href",), "cursor": ("href",), "font-face-uri": ("href",),
+    "altGlyph": ("href",), "glyphRef": ("href",), "color-profile": ("name",),
+    "feFuncR": ("type",), "feFuncG": ("type",), "feFuncB": ("type",), "feFuncA": ("type",),
+    "feBlend": ("in2",), "feComposite": ("in2",), "feDisplacementMap": ("in2",),
+    "feConvolveMatrix": ("kernelMatrix",), "hkern": ("k",), "vkern": ("k",),
+}
+_TEXT_ONLY = frozenset({"title", "desc"})
+# Elements whose href may hold an embedded raster image (a data: URI); all others point
+# inside the image.
+_RASTER_HOLDERS = frozenset({"image", "feImage"})
+# What a url(#id) in a property may name, and what the href of an element may.
+_PAINT_SERVERS = frozenset({"linearGradient", "radialGradient", "pattern"})
+_URL_TARGETS = {"fill": _PAINT_SERVERS, "stroke": _PAINT_SERVERS, "clip-path": frozenset({"clipPath"}),
+                "mask": frozenset({"mask"}), "filter": frozenset({"filter"}),
+                **{name: frozenset({"marker"}) for name in ("marker", "marker-start", "marker-mid", "marker-end")}}
+_HREF_TARGETS = {"linearGradient": frozenset({"linearGradient", "radialGradient"}),
+                 "radialGradient": frozenset({"linearGradient", "radialGradient"}),
+                 "pattern": frozenset({"pattern"}), "filter": frozenset({"filter"}),
+                 "textPath": frozenset({"path"})}
+# An XML name without a colon (an NCName), near enough: a letter or _ first.
+_NAME_RE = re.compile(r"^[^\W\d][\w.\-\u00b7]*$")
+_URL_RE = re.compile(r"""url\(\s*['"]?#([^'")\s]*)['"]?\s*\)""", re.I)
 _KEPT_ATTR_NS = frozenset({None, XLINK_NS, XML_NS})
 # <use> copies what it points at, and copies may hold more <use>s: a few KB can stand for
 # billions of elements. Renderers do not bound it, so the sanitizer does.
 MAX_RENDERED_ELEMENTS = 20_000
 _EXTERNAL_URL_RE = re.compile(r"""url\(\s*(?!['"]?#)[^)]*\)""", re.I)
 _IMPORT_RE = re.compile(r"@import\b[^;]*;?", re.I)
+_SCRIPT_VALUE_RE = re.compile(r"^[\x00-\x20]*(?:javascript|vbscript|livescript)\s*:", re.I)
 _RASTER_DATA_RE = re.compile(r"^\s*data:image/(?:png|jpeg|gif|webp);base64,", re.I)
 _LENGTH_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in|em|ex)?\s*$", re.I)
 _UNITS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0,
@@ -117,7 +148,7 @@ def svg_size(root: etree._Element) -> tuple[int, int]:
 
 
 def sanitize(data: bytes) -> tuple[bytes, int, int]:
-    """The SVG ``data`` made safe to embed, and its size; raises :class:`Unavailable`."""
+    """The SVG ``data`` made safe to embed, and valid, and its size; raises :class:`Unavailable`."""
     if len(data) > MAX_SVG_BYTES:
         raise Unavailable(f"SVG larger than {MAX_SVG_BYTES // 1024 // 1024} MB", "too-large")
     try:
@@ -127,34 +158,166 @@ def sanitize(data: bytes) -> tuple[bytes, int, int]:
     if root.tag != f"{{{SVG_NS}}}svg":
         raise Unavailable("not an SVG image (the root is not an SVG element)", "not-image")
     for element in list(root.iter()):
-        if element is root:
-            pass
-        elif not isinstance(element.tag, str) or etree.QName(element).namespace != SVG_NS \
-                or etree.QName(element).localname in _REMOVED:
-            parent = element.getparent()
-            if parent is not None:
-                parent.remove(element)
+        if element is not root and (not isinstance(element.tag, str) or etree.QName(element).namespace != SVG_NS
+                                    or etree.QName(element).localname in _REMOVED):
+            _remove(element)
             continue
-        if etree.QName(element).localname == "style" and element.text:
-            element.text = _clean_css(element.text)
-        for name in list(element.attrib):
-            qname = etree.QName(name)
-            value = element.attrib[name]
-            if qname.namespace not in _KEPT_ATTR_NS or qname.localname.lower().startswith("on") \
-                    or qname.namespace == XML_NS and qname.localname == "base":
-                del element.attrib[name]
-            elif qname.localname == "href":
-                if not (value.strip().startswith("#") or _RASTER_DATA_RE.match(value)):
-                    del element.attrib[name]
-            elif "url(" in value.lower() or "@import" in value.lower():
-                element.attrib[name] = _clean_css(value)
-        if etree.QName(element).localname in _NEEDS_HREF and not any(
-                etree.QName(n).localname == "href" for n in element.attrib):
-            element.getparent().remove(element)
+        _clean_attributes(element)
+        name = etree.QName(element).localname
+        if name == "style":
+            for child in list(element):
+                _remove(child)
+        elif name in _TEXT_ONLY:
+            # The title of an EPUB's SVG may hold only text; a desc the same, for readers.
+            text = "".join(element.itertext())
+            for child in list(element):
+                element.remove(child)
+            element.text = text
+    for element in list(root.iter(f"{{{SVG_NS}}}a")):
+        _unwrap(element)  # a link inside an image leads nowhere (its href was not kept)
+    _unique_ids(root)
+    # Removing an element can leave a reference to it dangling, and dropping a dangling
+    # reference can leave an element incomplete: repeat until nothing changes.
+    while _drop_incomplete(root) | _fix_references(root):
+        pass
     if _rendered_elements(root) > MAX_RENDERED_ELEMENTS:
         raise Unavailable(f"SVG expands to more than {MAX_RENDERED_ELEMENTS} elements through <use>", "too-large")
     width, height = svg_size(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True), width, height
+
+
+def _clean_attributes(element: etree._Element) -> None:
+    """Event handlers, foreign attributes, ``xml:base`` and references out of the image removed."""
+    for name in list(element.attrib):
+        qname = etree.QName(name)
+        value = element.attrib[name]
+        if qname.namespace not in _KEPT_ATTR_NS or qname.localname.lower().startswith("on") \
+                or qname.namespace == XML_NS and qname.localname == "base":
+            del element.attrib[name]
+        elif qname.localname == "href":
+            if not (value.strip().startswith("#") or _RASTER_DATA_RE.match(value)
+                    and etree.QName(element).localname in _RASTER_HOLDERS):
+                del element.attrib[name]
+        elif _SCRIPT_VALUE_RE.match(value):
+            del element.attrib[name]  # inert outside links and animation, but never worth keeping
+        elif "url(" in value.lower() or "@import" in value.lower():
+            element.attrib[name] = _clean_css(value)
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove ``element`` and what it holds, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Replace ``element`` by its children (and text)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    previous = element.getprevious()
+    if element.text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.text
+        else:
+            parent.text = (parent.text or "") + element.text
+    children = list(element)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (element.tail or "")
+    elif element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+
+
+def _has(element: etree._Element, attribute: str) -> bool:
+    if attribute == "href":
+        return any(etree.QName(n).localname == "href" for n in element.attrib)
+    return bool((element.get(attribute) or "").strip())
+
+
+def _drop_incomplete(root: etree._Element) -> bool:
+    """Remove the elements that lack an attribute SVG requires of them (a ``<path>`` without
+    ``d``, a ``<use>`` that refers to nothing...): checkers reject them, renderers stumble.
+    Whether any was removed."""
+    removed = False
+    for element in list(root.iter()):
+        required = _REQUIRED.get(etree.QName(element).localname, ())
+        if element.getparent() is not None and any(not _has(element, attribute) for attribute in required):
+            _remove(element)
+            removed = True
+    return removed
+
+
+def _fix_references(root: etree._Element) -> bool:
+    """Keep only references to elements of the image that exist and are of a kind the
+    reference can use (``fill: url(#g)`` names a gradient or pattern, ``clip-path`` a
+    ``clipPath``...), in attributes and in CSS. Whether anything was dropped."""
+    kinds = {e.get("id"): etree.QName(e).localname for e in root.iter() if e.get("id")}
+
+    def usable(prop: str, fragment: str) -> bool:
+        return fragment in kinds and kinds[fragment] in _URL_TARGETS.get(prop, ())
+
+    changed = False
+    for element in root.iter():
+        own = etree.QName(element).localname
+        for name in list(element.attrib):
+            qname = etree.QName(name)
+            value = element.attrib[name]
+            if qname.localname == "href":
+                target = value.strip()
+                if target.startswith("#") and kinds.get(target[1:]) not in _HREF_TARGETS.get(own, kinds.values()):
+                    del element.attrib[name]
+                    changed = True
+                continue
+            if qname.namespace is not None:
+                continue
+            if qname.localname == "style":
+                clean = svgstyle.declarations(value, usable)
+            elif "url(" in value.lower():
+                clean = _URL_RE.sub(lambda m: f"url(#{m.group(1)})" if usable(qname.localname, m.group(1))
+                                    else "none", value)
+            else:
+                continue
+            if clean != value:
+                changed = True
+                if clean:
+                    element.attrib[name] = clean
+                else:
+                    del element.attrib[name]
+        if own == "style" and not isinstance(element, etree._Comment):
+            clean = svgstyle.stylesheet(element.text or "", usable)
+            if clean != (element.text or ""):
+                element.text = clean
+    return changed
+
+
+def _unique_ids(root: etree._Element) -> None:
+    """Ids as XML wants them: names (``NCName``s), each once (the first keeps it)."""
+    seen: set[str] = set()
+    for element in root.iter():
+        value = element.get("id")
+        if value is None:
+            continue
+        value = value.strip()
+        if not _NAME_RE.match(value) or value in seen:
+            del element.attrib["id"]
+        else:
+            element.set("id", value)
+            seen.add(value)
 
 
 @cache

@@ -15,6 +15,10 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
+class TruncatedText(str):
+    """Text of a file that ended in the middle of a character (the partial one dropped)."""
+
+
 def read_text(path: Path) -> str:
     """Return the file's text with newlines normalized to LF.
 
@@ -41,6 +45,10 @@ def read_text(path: Path) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # A file cut short in the middle of its last character (an interrupted copy or
+            # download): the text before it is read, and the caller is told.
+            return TruncatedText(data[:exc.start].decode(encoding).replace("\r\n", "\n").replace("\r", "\n"))
         hint = "convert it to UTF-8"
         for legacy in ("gb18030", "big5", "shift_jis", "euc-kr"):
             try:

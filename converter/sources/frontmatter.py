@@ -2,7 +2,9 @@
 
 python-frontmatter detects the format and splits; TOML is parsed with the standard library's
 ``tomllib`` (python-frontmatter's own TOML handler needs the unmaintained ``toml`` package).
-Errors become :class:`FrontMatterError` with the file and the line.
+Errors become :class:`FrontMatterError` with the file and the line. Front matter is a few
+dozen values: more than :data:`MAX_VALUES` (YAML aliases can make a billion of a few lines,
+"billion laughs") or nesting too deep to walk is refused before anything uses it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,25 @@ class _YamlHandler(YAMLHandler):
 
 
 _HANDLERS = (_YamlHandler(), _TomlHandler(), JSONHandler())
+MAX_VALUES = 10_000
+
+
+def _too_many_values(value: Any, limit: int = MAX_VALUES) -> bool:
+    """Whether ``value`` holds more than ``limit`` values, each shared one counted every time
+    it is used (as anything that walks it would meet it)."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
 
 
 def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
@@ -72,6 +93,11 @@ def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
         raise FrontMatterError(f"broken TOML front matter: {exc}", path=path) from exc
     except json.JSONDecodeError as exc:
         raise FrontMatterError(f"broken JSON front matter at line {exc.lineno}: {exc.msg}", path=path) from exc
+    except RecursionError as exc:
+        raise FrontMatterError(f"{kind.upper()} front matter is nested too deeply", path=path) from exc
+    if _too_many_values(meta):
+        raise FrontMatterError(f"front matter holds more than {MAX_VALUES} values (YAML aliases that expand?)",
+                               path=path)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -9,16 +9,17 @@ from pathlib import Path
 from ..core.diagnostics import Diagnostics
 from ..core.model import Meta
 from ..core.options import ReadOptions
-from .decode import read_text, strip_xml_invalid
+from .decode import TruncatedText, read_text, strip_xml_invalid
 from .discover import Discovered
 from .feedheader import split_feed_header
 from .fields import from_file_name, normalize
 from .frontmatter import split
 
 # An HTML body starts with an element (after comments and whitespace) and ends with a tag. Anything else is Markdown, which may still
-# contain raw HTML.
+# contain raw HTML. (A comment cannot run past its "-->": with ".*?" there, 50 comments in a
+# row could be split 2^50 ways before the match failed.)
 _HTML_START_RE = re.compile(
-    r"^(?:\s|<!--.*?-->)*<(?:!doctype|html|head|body|article|section|div|main|header|p|table|ul|ol|"
+    r"^(?:\s|<!--(?:[^-]|-(?!->))*-->)*<(?:!doctype|html|head|body|article|section|div|main|header|p|table|ul|ol|"
     r"h[1-6]|blockquote|figure|pre|center|aside|nav|font|span|dl|hr|br|img|a|strong|b)\b",
     re.I | re.S,
 )
@@ -58,6 +59,8 @@ def load_post(found: Discovered, options: ReadOptions) -> tuple[RawPost | None, 
     path = found.path
     diag = Diagnostics(str(path))
     text = read_text(path)
+    if isinstance(text, TruncatedText):
+        diag.warn("truncated", "the file ends in the middle of a character (cut short?); the rest is read")
     text, removed = strip_xml_invalid(text)
     if removed:
         diag.warn("invalid-characters", f"removed {removed} control or non-XML character(s)")

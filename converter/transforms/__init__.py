@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostics
 from ..core.model import Document
 from ..core.options import ReadOptions
-from . import characters, cjk, convert, headings, language, links, subheadings, title
+from . import characters, cjk, convert, headings, language, links, nesting, subheadings, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ NORMALIZE: tuple[tuple[str, Step], ...] = (
     ("convert", convert.convert_step),
     ("language-runs", language.tag_runs),
     ("links", links.fix_links),
+    ("nesting", nesting.bound_nesting),
 )
 
 

@@ -58,6 +58,27 @@ def custom_style(name: str) -> Json:
     return attr(kv=(("custom-style", name),))
 
 
+def _grid(rows) -> tuple[int, list[int]]:
+    """The columns the rows of a table section fill, cells placed as HTML places them (a
+    cell held down by a rowspan above pushes its row's cells right), and how many of those
+    columns each row leaves empty."""
+    taken: dict[int, set[int]] = {}
+    width = 0
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row.cells:
+            while column in taken.get(r, ()):
+                column += 1
+            for dr in range(cell.rowspan):
+                taken.setdefault(r + dr, set()).update(range(column, column + cell.colspan))
+            column += cell.colspan
+            width = max(width, column)
+    return width, [width - len(taken.get(r, ())) for r in range(len(rows))]
+
+
+_EMPTY_CELL = [_NO_ATTR, {"t": "AlignDefault"}, 1, 1, []]
+
+
 class PandocBuilder:
     """Builds pandoc JSON for one book; resolved images point at their local files."""
 
@@ -180,9 +201,17 @@ class PandocBuilder:
         return [_NO_ATTR, {"t": align}, c.rowspan, c.colspan, blocks]
 
     def _table(self, t: Table, offset: int) -> Json:
-        columns = max((sum(c.colspan for c in row.cells) for row in t.head + t.body), default=1)
+        # pandoc's DOCX writer fails the whole file ("unassigned table cell") on a row that
+        # does not fill every column, or on more columns than the colspecs say: rows are
+        # padded with empty cells to the widest.
+        columns = max(_grid(t.head)[0], _grid(t.body)[0], 1)
+
+        def rows(section) -> list:
+            empty = [columns - _grid(section)[0] + free for free in _grid(section)[1]]
+            return [[_NO_ATTR, [self._cell(c, offset) for c in r.cells] + [_EMPTY_CELL] * pad]
+                    for r, pad in zip(section, empty)]
+
         colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(columns)]
-        rows = lambda rs: [[_NO_ATTR, [self._cell(c, offset) for c in r.cells]] for r in rs]  # noqa: E731
         caption = [None, [{"t": "Plain", "c": self.inlines(t.caption)}] if t.caption else []]
         return {"t": "Table", "c": [_NO_ATTR, caption, colspecs, [_NO_ATTR, rows(t.head)],
                                     [[_NO_ATTR, 0, [], rows(t.body)]], [_NO_ATTR, []]]}
