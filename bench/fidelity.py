@@ -12,6 +12,11 @@ puts in a book) with an independent reading of the source HTML:
                  as two separate words typed in one text node                         target 0
 * repeated title posts whose body still opens with their title                       target 0
 
+Posts from outside the dev corpus are held to the same bar: the fixtures of
+tests/fixtures/fidelity.json (comment threads of several CMSs and languages, spam link walls,
+a WordPress export, RSS and Atom feeds) name the phrases each post must keep and the junk it
+must lose; a kept phrase missing is lost text, a junk phrase present is junk residue.
+
 Prints a table per source host and overall; exits 1 when a target is missed.
 Run: .venv/bin/python bench/fidelity.py [--corpus DIR] [--show N]
 """
@@ -19,6 +24,7 @@ Run: .venv/bin/python bench/fidelity.py [--corpus DIR] [--show N]
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import defaultdict
@@ -34,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 from converter.core.model import Figure, Image  # noqa: E402
 from converter.core.options import ReadOptions  # noqa: E402
 from converter.core.tree import map_tree  # noqa: E402
-from converter.pipeline import read_one  # noqa: E402
-from converter.sources import Discovered  # noqa: E402
+from converter.pipeline import read_all, read_one  # noqa: E402
+from converter.sources import Discovered, discover  # noqa: E402
 from converter.sources.feedheader import split_feed_header  # noqa: E402
 from converter.sources.frontmatter import split  # noqa: E402
 from converter.writers.plaintext import document_text  # noqa: E402
@@ -253,15 +259,68 @@ def check(path: Path, host: str) -> PostResult:
     return result
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class FixtureResult:
+    name: str
+    posts: int = 0
+    junk: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+
+
+def fixture_results() -> list[FixtureResult]:
+    """Each post of fidelity.json read as ``build`` reads it, against its kept and junk phrases."""
+    cases = json.loads((FIXTURES / "fidelity.json").read_text(encoding="utf-8"))["posts"]
+    out = []
+    for case in cases:
+        result = FixtureResult(case["file"])
+        found, errors = discover([str(FIXTURES / case["file"])])
+        read = [r for r in read_all(found, ReadOptions(), jobs=1) if r.doc is not None]
+        result.lost.extend(str(e) for e in errors)
+        items = case.get("items") or {"": case}
+        for key, expect in items.items():
+            docs = [r.doc for r in read if not key or r.doc.meta.source_path.endswith("#" + key)
+                    or r.doc.meta.title == key]
+            if len(docs) != 1:
+                result.lost.append(f"{key or case['file']}: not read")
+                continue
+            text = docs[0].meta.title + "\n" + document_text(docs[0])
+            result.posts += 1
+            result.lost.extend(f"{key}: {k}" for k in expect["kept"] if k not in text)
+            result.junk.extend(f"{key}: {g}" for g in expect["gone"] if g in text)
+        out.append(result)
+    return out
+
+
+def report_fixtures() -> list[str]:
+    """Print the fixtures' table; the names of the targets they miss."""
+    results = fixture_results()
+    print(f"{'fixture (outside the corpus)':40} {'posts':>5} {'junk':>5} {'lost':>5}")
+    for r in results:
+        print(f"{r.name:40} {r.posts:5d} {len(r.junk):5d} {len(r.lost):5d}")
+    failures = []
+    for name, bad in (("fixture junk residue", [j for r in results for j in r.junk]),
+                      ("fixture text lost", [x for r in results for x in r.lost])):
+        if bad:
+            failures.append(name)
+            print(f"\n{name}: {bad[:5]}")
+    print()
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
     parser.add_argument("--show", type=int, default=3, help="examples to print per failing metric")
     args = parser.parse_args()
+    fixture_failures = report_fixtures()
     manifest = args.corpus / "MANIFEST.tsv"
     if not manifest.is_file():
-        print(f"skipped: no corpus at {args.corpus}")
-        return 0
+        print(f"corpus skipped: no corpus at {args.corpus}")
+        print("\nresult:", "PASS" if not fixture_failures else "FAIL (" + ", ".join(fixture_failures) + ")")
+        return 1 if fixture_failures else 0
     hosts = {}
     for line in manifest.read_text(encoding="utf-8").splitlines()[1:]:
         cols = line.split("\t")
@@ -291,7 +350,7 @@ def main() -> int:
     print("-" * len(header))
     exp, kept, img_e, img_k = row("overall", results)
 
-    failures = []
+    failures = list(fixture_failures)
     worst = sorted(results, key=lambda r: r.retention)
     checks = [
         ("junk residue", [r for r in results if r.junk], lambda r: f"{r.junk[:3]}"),

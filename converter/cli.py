@@ -125,7 +125,10 @@ def _book_settings(given: dict[str, Any]):
 def _report(result) -> None:
     """``inspect --report``: per post, what the cleanup removed (rule, count, first text)
     and every warning; on stderr, so that stdout stays the requested format."""
-    _err(f"# {result.path}")
+    # A post of an export or a feed is named file#item, as its warnings name it.
+    name = result.doc.meta.source_path if result.doc is not None else (
+        result.error.path if result.error is not None and result.error.path else result.path)
+    _err(f"# {name}")
     removed = [d for d in result.diagnostics if d.severity == "info"]
     warnings = [d for d in result.diagnostics if d.severity == "warning"]
     if not removed and not warnings:
@@ -190,7 +193,7 @@ def _print_report(report, quiet: bool, strict: bool) -> None:
         if report.failures:
             summary += f", {len(report.failures)} failure(s)"
         if report.drafts_skipped:
-            summary += f", {report.drafts_skipped} draft(s) skipped"
+            summary += f", {report.drafts_skipped} unpublished post(s) skipped (drafts, private posts)"
         if warnings:
             summary += f", {len(warnings)} warning(s)"
         _err(summary)

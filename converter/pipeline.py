@@ -30,14 +30,14 @@ from .core.diagnostics import Diagnostic, Diagnostics
 from .core.errors import ConverterError, SourceError
 from .core.limits import TimeLimitExceeded, time_limit
 from .core.model import Book, Document, from_data, to_data, to_json
-from .core.options import BookOptions, BuildOptions, ReadOptions, WriteOptions
+from .core.options import BookOptions, BuildOptions, ReadOptions, ResourceOptions, WriteOptions
 from .core.progress import NoProgress, Progress, StageClock
 from .core.workers import MB, WorkerLimits, run_isolated
 from .fonts.coverage import describe, missing_glyphs
 from .fonts.files import installed_fingerprint
 from .readers import read_post
 from .resources import (
-    ResolveStats, Resolver, ResourceStore, Unavailable, image_requests, resolve_images,
+    ResolveStats, Resolver, ResourceStore, Unavailable, feed_fetcher, image_requests, resolve_images,
 )
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
@@ -75,15 +75,16 @@ def read_one(found: Discovered, options: ReadOptions) -> ReadResult:
                 diag.warn("missing-glyph", f"no installed font has {describe(missing)}")
         return ReadResult(found.path, doc, None, diag.items, found.root)
     except ConverterError as exc:
+        exc.path = exc.path or found.name
         return ReadResult(found.path, None, exc, [], found.root)
     except TimeLimitExceeded as exc:
-        return ReadResult(found.path, None, SourceError(f"reading the post {exc}; skipped", path=found.path),
+        return ReadResult(found.path, None, SourceError(f"reading the post {exc}; skipped", path=found.name),
                           [], found.root)
     except RecursionError:
-        return ReadResult(found.path, None, SourceError("post is nested too deeply to read", path=found.path),
+        return ReadResult(found.path, None, SourceError("post is nested too deeply to read", path=found.name),
                           [], found.root)
     except Exception as exc:  # a bug must not take the batch down; it is reported, not hidden
-        error = ConverterError(f"internal error while reading: {type(exc).__name__}: {exc}", path=found.path,
+        error = ConverterError(f"internal error while reading: {type(exc).__name__}: {exc}", path=found.name,
                                hint="please report this with the post attached")
         return ReadResult(found.path, None, error, [], found.root)
 
@@ -103,14 +104,15 @@ def _canonical(options) -> str:
 
 def _read_key(found: Discovered, options_json: str) -> str | None:
     """The build cache's key of a post: the tool's code, the installed fonts (the glyph
-    check), the read options, where the post was found, and its bytes; None when the file
-    cannot be read (read_one says why)."""
+    check), the read options, where the post was found, its site's configuration, and its
+    bytes (an item's own, for a post of an export or a feed); None when the file cannot be
+    read (read_one says why)."""
     try:
-        data = found.path.read_bytes()
+        data = found.payload or found.path.read_bytes()
     except OSError:
         return None
     return content_key("read", code_fingerprint(), installed_fingerprint(), options_json, str(found.path),
-                       str(found.root), data)
+                       str(found.root), _canonical(found.site), found.item, found.origin, data)
 
 
 def _encode(result: ReadResult) -> bytes:
@@ -165,7 +167,7 @@ def _failed_read(found: Discovered, reason: str) -> ReadResult:
     """A post that could not be read within the limits (or whose reader died)."""
     hint = ("--post-timeout sets the limit" if "longer than" in reason
             else "--worker-memory sets the limit" if "memory" in reason else "")
-    return ReadResult(found.path, None, SourceError(f"cannot be read: {reason}; skipped", path=found.path, hint=hint),
+    return ReadResult(found.path, None, SourceError(f"cannot be read: {reason}; skipped", path=found.name, hint=hint),
                       [], found.root)
 
 
@@ -197,7 +199,12 @@ class BuildReport:
         return not self.failures
 
 
-def _default_title(inputs: tuple[str, ...]) -> str:
+def _default_title(inputs: tuple[str, ...], found: list[Discovered]) -> str:
+    """The site's name when the posts come from one site (its configuration, an export's or
+    a feed's title), else the one folder's name, else "Posts"."""
+    titles = {f.site.title if f.site is not None else "" for f in found}
+    if len(titles) == 1 and (title := titles.pop()):
+        return title
     if len(inputs) == 1 and Path(inputs[0]).is_dir():
         return Path(inputs[0]).resolve().name
     return "Posts"
@@ -262,10 +269,10 @@ def _stem(book: Book, template: str) -> str:
 
 
 def _read(inputs: tuple[str, ...], options: BuildOptions, report: BuildReport, jobs: int,
-          clock: StageClock) -> tuple[list[Document], list[Path]]:
-    """The documents of ``inputs`` and the roots they were found under; failures, drafts
-    and warnings go to ``report``."""
-    found, errors = discover(inputs)
+          clock: StageClock) -> tuple[list[Document], list[Path], str]:
+    """The documents of ``inputs``, the roots they were found under and the books' default
+    title; failures, drafts and warnings go to ``report``."""
+    found, errors = discover(inputs, feed_fetcher(options.resources))
     report.failures.extend(errors)
     docs: list[Document] = []
     roots: list[Path] = []
@@ -279,7 +286,7 @@ def _read(inputs: tuple[str, ...], options: BuildOptions, report: BuildReport, j
             docs.append(result.doc)
             roots.append(result.root)
     report.posts += len(docs)
-    return docs, roots
+    return docs, roots, _default_title(inputs, found)
 
 
 def _store(options: BuildOptions, kind: str) -> CacheStore | None:
@@ -302,7 +309,7 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progr
     ``progress`` is told about every stage; ``report.timings`` says how long each took."""
     clock = StageClock(progress)
     report = BuildReport(timings=clock.seconds)
-    read: dict[tuple, tuple[list[Document], list[Path]]] = {}
+    read: dict[tuple, tuple[list[Document], list[Path], str]] = {}
     taken: dict[Path, set[str]] = {}
     with tempfile.TemporaryDirectory(prefix="converter-") as work_name:
         work = Path(work_name)
@@ -310,14 +317,14 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progr
             key = (inputs, options.read, cache_dir(options) if options.build_cache else None)
             if key not in read:
                 read[key] = _read(inputs, options, report, jobs, clock)
-            docs, roots = read[key]
+            docs, roots, default_title = read[key]
             if not docs:
                 if not report.failures:
                     report.failures.append(ConverterError("no posts to build (drafts are skipped unless --drafts)"))
                 continue
             try:
                 with clock.stage("assembling"):
-                    books = assemble(docs, options.book, _default_title(inputs), report.diagnostics)
+                    books = assemble(docs, options.book, default_title, report.diagnostics)
             except Exception as exc:  # noqa: BLE001 - reported, and the other specs still build
                 report.failures.append(_internal("assembling the books", exc))
                 continue
@@ -388,7 +395,7 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
 def inspect_documents(paths: tuple[str, ...], options: ReadOptions, jobs: int = 1) -> Iterator[ReadResult]:
     """Read posts for ``converter inspect`` (nothing is resolved or written), in input
     order, in ``jobs`` worker processes (0: one per core)."""
-    found, errors = discover(paths)
+    found, errors = discover(paths, feed_fetcher(ResourceOptions()))
     for error in errors:
         yield ReadResult(Path(error.path or ""), None, error, [], Path("."))
     yield from _read_many(found, options, jobs)

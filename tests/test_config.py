@@ -146,7 +146,7 @@ def test_the_documented_example_is_valid(tmp_path):
     doc = (Path(__file__).resolve().parent.parent / "docs" / "config.md").read_text(encoding="utf-8")
     example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
     specs = plan((), load_config(write(tmp_path, example)), BookConfig(), ())
-    assert [s.name for s in specs] == ["by-category", "taiwan-2020"]
+    assert [s.name for s in specs] == ["by-category", "taiwan-2020", "wordpress"]
     assert specs[1].options.book.split == Split("month") and specs[1].options.book.filters.langs == ("zh-Hant",)
 
 

@@ -82,7 +82,8 @@ def _example(setting: Setting, tmp_path: Path):
                id(values.DATE): "2020-01-01", id(values.SPLIT): "year", id(values.THEME): "sans",
                id(values.COVER): "none", id(values.EXISTING_FOLDERS): (str(tmp_path),),
                id(values.FOLDER): str(tmp_path / "elsewhere"), id(values.OPTIONAL_FOLDER): str(tmp_path / "c"),
-               id(values.PATHS): ("posts",)}
+               id(values.PATHS): ("posts",), id(values.WEB_URL): "https://blog.example.org/",
+               id(values.TIMEZONE): "Asia/Shanghai"}
     if id(t) in special:
         return special[id(t)]
     if t.choices:

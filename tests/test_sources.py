@@ -119,7 +119,6 @@ def test_html_body_detection(tmp_path):
     ("gbk.md", "---\ntitle: 标题\n---\n中文正文".encode("gb18030"), "not valid UTF-8"),
     ("badtoml.md", "+++\ntitle = \n+++\nbody", "broken TOML front matter"),
     ("unclosed.md", "---\ntitle: x\nbody without end", "not closed"),
-    ("badtitle.md", "---\ntitle: [a, b]\n---\nbody", "field 'title' must be text"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, name, content, message):
     path = write(tmp_path, name, content)
@@ -146,7 +145,17 @@ def test_bom_crlf_and_invalid_characters(tmp_path):
 
 def test_front_matter_error_type(tmp_path):
     with pytest.raises(FrontMatterError):
-        load(write(tmp_path, "x.md", "---\ndraft: maybe\n---\nbody"))
+        load(write(tmp_path, "x.md", "---\ntitle: [unclosed\n---\nbody"))
+
+
+def test_a_field_of_an_unexpected_kind_is_a_warning_and_a_fallback(tmp_path):
+    post, diag = load(write(tmp_path, "2020-01-02-fallback.md", "---\ntitle: [a, b]\ndraft: maybe\n"
+                                                                 "date: [2020]\nauthor: {name: x}\n---\nbody"))
+    assert post is not None and not post.meta.draft
+    assert post.meta.title == "" and post.meta.date == "2020-01-02" and post.meta.authors == ("x",)
+    messages = " ".join(d.message for d in diag)
+    assert [d.code for d in diag] == ["bad-field", "bad-date", "bad-field"], messages
+    assert "'title' should be text, not a list" in messages and "'draft' should be true or false" in messages
 
 
 def test_dates_from_page_bundles_and_path_segments(tmp_path):

@@ -67,12 +67,13 @@ def _source(chapters: Sequence[Document]) -> str:
 
 
 def make_book(parts: Sequence[Part], options: BookOptions, title: str,
-              volume: str = "", series: str = "", series_index: int = 0) -> Book:
+              volume: str = "", series: str = "", series_index: int = 0, diag: Diagnostics | None = None) -> Book:
     """One book of ``parts`` (chapters already ordered) with metadata derived from them; a
     volume has its own language (a year of English posts in a Chinese blog is English)."""
     chapters = [doc for part in parts for doc in part.chapters]
     dates = sorted((d.meta.date for d in chapters if d.meta.date), key=date_key)
-    newest = date_key(dates[-1]) if dates else None
+    changed = [date_key(d.meta.updated or d.meta.date) for d in chapters if d.meta.updated or d.meta.date]
+    newest = max(changed) if changed else None
     tags = Counter(t for d in chapters for t in d.meta.tags)
     coverage = ""
     if dates:
@@ -96,7 +97,7 @@ def make_book(parts: Sequence[Part], options: BookOptions, title: str,
         volume=volume,
         series_index=series_index,
     )
-    return link_chapters(Book(meta, tuple(parts)))
+    return link_chapters(Book(meta, tuple(parts)), options.site_url, diag)
 
 
 def _parts(chapters: Sequence[Document], options: BookOptions, lang: str) -> tuple[Part, ...]:
@@ -128,13 +129,13 @@ def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
     """Books for ``docs``: one per post with ``per_post`` (or a single post), else one, or
     one per volume when ``options.split`` asks for it."""
     diag = diag if diag is not None else Diagnostics()
-    chosen = drop_duplicates(select(docs, options.filters), chapter_order, diag)
+    chosen = drop_duplicates(select(docs, options.filters, diag), chapter_order, diag)
     chapters = ordered(chosen, options.order)
     if not chapters:
         return []
     if options.per_post or len(chapters) == 1:
         single = len(chapters) == 1 and options.title
-        return [make_book((Part((doc,)),), options, options.title if single else doc.meta.title)
+        return [make_book((Part((doc,)),), options, options.title if single else doc.meta.title, diag=diag)
                 for doc in chapters]
     lang = book_language(chapters, options.lang)  # of the whole series: labels agree across volumes
     title = options.title or default_title
@@ -144,5 +145,5 @@ def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
         books.append(make_book(
             _parts(docs_in_volume, options, lang), options,
             f"{title} · {volume}" if volume else title,
-            volume=volume, series=title if volume else "", series_index=index if volume else 0))
+            volume=volume, series=title if volume else "", series_index=index if volume else 0, diag=diag))
     return books

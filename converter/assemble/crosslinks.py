@@ -1,29 +1,43 @@
-"""Links between posts of one book become links between its chapters.
+"""Links resolved the way the site resolves them: to a chapter, to the web, or to plain text.
 
 A book-level step (``Book -> Book``), run by assembly once the chapters are in their final
-order. A link names another post of the book when it matches that post's source URL (as
-:func:`~converter.assemble.urlkey.url_key` compares them), its ``permalink`` front-matter field
-(absolute, or a site path compared with links of the same site or relative links), or its
-file (a relative link such as ``2024-03-15-hello.md``). Such links become ``chapter:<n>``
-URLs (see :func:`~converter.core.model.chapter_link`), keeping a fragment only when the target
-chapter has that id. A relative link that names no post of the book leads nowhere in a book
-(an EPUB checker fails the book for it): it becomes its text. Every other link stays as it was.
+order. Every link of every chapter ends up as one of three things a book can hold:
+
+* a link to another chapter (``chapter:<n>``, see :func:`~converter.core.model.chapter_link`),
+  when it names a post of the book: by its source URL, its address on its site
+  (``Meta.url``: permalink, generator pattern), one of its aliases (Hugo ``aliases``,
+  WordPress ``?p=ID``), its file (``2024-03-15-hello.md``, ``../other/index.md``,
+  ``{% post_url 2024-03-15-hello %}``), or, when only the date folders differ (a post moved
+  by a day by a time zone), the last part of its address if no other post has it;
+* an absolute web address: a link written relative to the post's own address (its
+  ``Meta.url``) or to the site (``site_url``) is made absolute the way a browser would;
+* plain text, with a warning, when it can be neither (a relative link in a post whose
+  address is unknown): a book must not hold references to files it does not contain.
+
+A fragment is kept only when the target chapter has that id.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from ..core.model import Book, Document, Link, Span, chapter_link
+from ..core.diagnostics import Diagnostics
+from ..core.model import Book, Document, Link, Span, chapter_link, chapter_target
 from ..core.tree import map_tree
+from ..core.urls import SCHEME_RE, is_web_url
 from ..transforms.links import collect_ids
 from .urlkey import path_key, url_key
 
+_POST_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+_DATE_PART_RE = re.compile(r"^\d{1,4}$")
+
 
 def _permalink(doc: Document) -> str:
+    """A ``permalink`` of front matter kept among the extra fields (older readings)."""
     for key, value in doc.meta.extra:
         if key in ("permalink", "url"):
             try:
@@ -41,65 +55,159 @@ def _host(url: str) -> str:
         return ""
 
 
+def _last_part(url: str) -> str:
+    """The last path segment of an address, without ``index.html``/``.html``."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return ""
+    parts = [p for p in path.split("/") if p and p not in ("index.html", "index.htm")]
+    last = parts[-1] if parts else ""
+    return re.sub(r"\.html?$", "", last).casefold()
+
+
 @dataclasses.dataclass(slots=True)
 class _Index:
-    """Where each way of naming a post leads: chapter numbers by URL key, path, file."""
+    """Where each way of naming a post leads: chapter numbers by URL key, site path, file."""
 
     urls: dict[str, int] = dataclasses.field(default_factory=dict)
-    paths: dict[str, int] = dataclasses.field(default_factory=dict)
+    paths: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)
     files: dict[Path, int] = dataclasses.field(default_factory=dict)
+    names: dict[str, int | None] = dataclasses.field(default_factory=dict)
+    lasts: dict[tuple[str, str], int | None] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, chapters: tuple[Document, ...]) -> _Index:
         index = cls()
+
+        def unique(table: dict, key, number: int) -> None:
+            table[key] = number if table.get(key, number) == number else None
+
         for number, doc in enumerate(chapters, 1):
-            for url in (doc.meta.source_url, _permalink(doc)):
-                if key := url_key(url):
+            meta = doc.meta
+            addresses = [meta.source_url, meta.url, *meta.aliases, _permalink(doc)]
+            for address in addresses:
+                if not address:
+                    continue
+                if key := url_key(address):
                     index.urls.setdefault(key, number)
-            permalink = _permalink(doc)
-            if permalink.startswith("/"):
-                index.paths.setdefault(path_key(permalink), number)
-            if doc.meta.source_path:
-                index.files.setdefault(Path(doc.meta.source_path).resolve(), number)
+                    index.paths.setdefault((_host(address), path_key(urlsplit(address).path)), number)
+                elif address.startswith("/"):
+                    index.paths.setdefault(("", path_key(address)), number)
+            for address in (meta.url, *meta.aliases):
+                if last := _last_part(address):
+                    unique(index.lasts, (_host(address), last), number)
+            source = meta.source_path.partition("#")[0] if "#" in meta.source_path else meta.source_path
+            if source and "#" not in meta.source_path:
+                path = Path(source)
+                index.files.setdefault(path.resolve(), number)
+                stem = path.parent.name if path.stem == "index" else path.stem
+                for name in (stem, f"{path.parent.name}/{path.stem}"):
+                    unique(index.names, name.casefold(), number)
         return index
 
-    def find(self, url: str, doc: Document) -> int | None:
-        """The chapter ``url`` (a link in ``doc``) names, if any."""
+    def by_address(self, url: str, doc: Document) -> int | None:
+        """The chapter an absolute address or a site path names."""
         if key := url_key(url):
             if key in self.urls:
                 return self.urls[key]
-            # A site path permalink, linked with the full address of the same site.
-            if _host(url) and _host(url) == _host(doc.meta.source_url):
-                return self.paths.get(path_key(urlsplit(url).path))
-            return None
-        if not url or url.startswith("#") or ":" in url.split("/")[0]:
-            return None
+            host = _host(url)
+            path = path_key(urlsplit(url).path)
+            found = self.paths.get((host, path))
+            if found is None and host and host in (_host(doc.meta.url), _host(doc.meta.source_url)):
+                found = self.paths.get(("", path))  # a post known by its site path only
+            return found
         if url.startswith("/"):
-            return self.paths.get(path_key(url))
-        if doc.meta.source_path:
-            target = (Path(doc.meta.source_path).parent / unquote(url.split("#")[0].split("?")[0])).resolve()
-            return self.files.get(target)
+            return self.paths.get(("", path_key(url)))
         return None
 
+    def by_file(self, url: str, doc: Document) -> int | None:
+        """The chapter a link written as a file path names (relative to the post's file)."""
+        if "#" in doc.meta.source_path or not doc.meta.source_path or url.startswith("/"):
+            return None  # (a path from the site's root is an address, not a file)
+        name = unquote(url.split("#")[0].split("?")[0]).strip()
+        if not name:
+            return None
+        target = (Path(doc.meta.source_path).parent / name)
+        if target.resolve() in self.files:
+            return self.files[target.resolve()]
+        for suffix in _POST_SUFFIXES:
+            found = self.files.get((target.parent / (target.name + suffix)).resolve()) or \
+                self.files.get((target / ("index" + suffix)).resolve())
+            if found:
+                return found
+        # {% post_url 2018-06-10-hello %}, {{< ref "posts/hello" >}}: a file named by its stem.
+        stem = name.rstrip("/")
+        for suffix in _POST_SUFFIXES:
+            stem = stem.removesuffix(suffix)
+        parts = [p for p in stem.split("/") if p not in ("", ".", "..")]
+        for key in ("/".join(parts[-2:]), parts[-1] if parts else ""):
+            if key and self.names.get(key.casefold()):
+                return self.names[key.casefold()]
+        return None
 
-def _relative(url: str) -> bool:
-    """Whether ``url`` is a relative reference (a path, not ``#fragment`` nor ``scheme:``)."""
-    return bool(url) and not url.startswith("#") and ":" not in url.split("/")[0].split("?")[0].split("#")[0]
+    def by_last_part(self, url: str, doc: Document) -> int | None:
+        """A post of the same site whose address ends the same way, when only the date
+        folders before it differ and no other post shares that ending."""
+        if not (url.startswith("/") or _host(url) in (_host(doc.meta.url), _host(doc.meta.source_url))):
+            return None
+        last = _last_part(url)
+        if not last or _DATE_PART_RE.match(last):
+            return None
+        host = _host(url) if is_web_url(url) else _host(doc.meta.url)
+        return self.lasts.get((host, last)) or self.lasts.get(("", last))
 
 
-def link_chapters(book: Book) -> Book:
-    """``book`` with links between its posts turned into chapter links."""
+def _resolve(url: str, doc: Document, index: _Index | None, site_url: str) -> tuple[str, int | None, str]:
+    """(the link's new URL, the chapter it names, a warning): '' as the URL means plain text."""
+    if not url or url.startswith("#") or chapter_target(url) is not None:
+        return url, None, ""
+    scheme = SCHEME_RE.match(url)
+    if scheme and not is_web_url(url):
+        return url, None, ""  # mailto:, tel:, ftp:
+    if is_web_url(url):
+        if index is None:
+            return url, None, ""
+        found = index.by_address(url, doc)
+        if found is None and (found := index.by_last_part(url, doc)):
+            return url, found, f"link to {url} matched a chapter by the last part of its address"
+        return url, found, ""
+    # Relative: a file of the site, or an address relative to the post's own (or the site's).
+    if index is not None and (found := index.by_file(url, doc) or index.by_address(url, doc)):
+        return url, found, ""
+    # A link from the site's root needs the site's address; one relative to the post, the
+    # post's own.
+    base = doc.meta.url or doc.meta.source_url or (site_url if url.startswith("/") else "")
+    absolute = urljoin(base, url) if base else ""
+    if index is not None and absolute:
+        if found := index.by_address(absolute, doc):
+            return absolute, found, ""
+        if found := index.by_last_part(absolute, doc):
+            return absolute, found, f"link to {url} matched a chapter by the last part of its address"
+    if is_web_url(absolute):
+        return absolute, None, ""
+    why = ("it names no post of the book" if base else "the site's address is unknown (set site_url)"
+           if url.startswith("/") else "the post's own address is unknown")
+    return "", None, f"link to {url[:80]!r} cannot be resolved ({why}); kept as text"
+
+
+def link_chapters(book: Book, site_url: str = "", diag: Diagnostics | None = None) -> Book:
+    """``book`` with every link resolved (see the module docstring)."""
     chapters = book.chapters
-    index = _Index.of(chapters)
+    index = _Index.of(chapters) if len(chapters) > 1 else None
     ids = [collect_ids(doc) for doc in chapters]
 
     def relink(doc: Document) -> Document:
         def fix(node):
             if not isinstance(node, Link):
                 return node
-            number = index.find(node.url, doc)
+            url, number, warning = _resolve(node.url, doc, index, site_url)
+            if warning and diag is not None:
+                diag.warn("link-unresolved" if not url else "link-guessed", warning, path=doc.meta.source_path)
+            if not url:
+                return Span(node.content)
             if number is None:
-                return Span(node.content) if _relative(node.url) else node
+                return node if url == node.url else dataclasses.replace(node, url=url)
             fragment = node.url.partition("#")[2]
             return dataclasses.replace(
                 node, url=chapter_link(number, fragment if fragment in ids[number - 1] else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 
@@ -10,6 +11,8 @@ from ..core.langtag import canonical
 from ..core.model import Document
 from ..core.options import Filters
 from ..core.tree import block_texts
+from ..sources.generators import CATEGORY_SEPARATOR
+from .grouping import date_key
 from .urlkey import url_key
 
 
@@ -39,14 +42,42 @@ def passes(doc: Document, filters: Filters) -> bool:
         return False
     if filters.tags and not _casefolded(filters.tags) & _casefolded(meta.tags):
         return False
-    if filters.categories and not _casefolded(filters.categories) & _casefolded(meta.categories):
+    if filters.categories and not _category_matches(meta.categories, filters.categories):
         return False
     return not filters.langs or lang_matches(meta.lang, filters.langs)
 
 
-def select(docs: Sequence[Document], filters: Filters) -> list[Document]:
-    """The documents that pass ``filters``, in their order."""
-    return [d for d in docs if passes(d, filters)]
+def _category_matches(categories: Sequence[str], wanted: Sequence[str]) -> bool:
+    """A category, or one below it (``Linux`` matches ``Linux / Kernel``), case-insensitively."""
+    names = _casefolded(wanted)
+    for path in categories:
+        parts = [p.strip() for p in path.casefold().split(CATEGORY_SEPARATOR.strip())]
+        if any(" / ".join(parts[:n]) in names for n in range(1, len(parts) + 1)) or path.casefold() in names:
+            return True
+    return False
+
+
+def expired(doc: Document, today: dt.date) -> bool:
+    """Whether ``doc``'s site no longer publishes it (its ``expires`` date has come)."""
+    return bool(doc.meta.expires) and date_key(doc.meta.expires).date() <= today
+
+
+def select(docs: Sequence[Document], filters: Filters, diag: Diagnostics | None = None,
+           today: dt.date | None = None) -> list[Document]:
+    """The documents that pass ``filters``, in their order; expired posts are left out with
+    a warning unless ``filters.expired``."""
+    today = today or dt.date.today()
+    kept = []
+    for doc in docs:
+        if not passes(doc, filters):
+            continue
+        if not filters.expired and expired(doc, today):
+            if diag is not None:
+                diag.warn("expired", f"expired on {doc.meta.expires[:10]} (its site no longer publishes it); "
+                                     "left out (--expired keeps it)", path=doc.meta.source_path)
+            continue
+        kept.append(doc)
+    return kept
 
 
 def _body_key(doc: Document) -> str:

@@ -20,8 +20,9 @@ from .rules import SELECTOR_RULES, STRUCTURAL_RULES, Rule, all_rule_names
 from .structural import STRUCTURAL
 
 # These run before the selector rules: later rules must see the image that stands in for a
-# noscript copy, the chart artboard that is shown, and the decoded e-mail addresses.
-_FIRST = ("generic.lazy-noscript", "ai2html.artboards", "generic.email-protection")
+# noscript copy, the chart artboard that is shown, and the decoded e-mail addresses; comment
+# threads are recognized by the bylines and dates the selector rules remove.
+_FIRST = ("generic.lazy-noscript", "ai2html.artboards", "generic.email-protection", "generic.comment-threads")
 
 
 def configured_rules(options: CleanupOptions) -> tuple[Rule, ...]:

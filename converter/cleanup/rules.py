@@ -99,10 +99,13 @@ STRUCTURAL_RULES: tuple[tuple[str, str], ...] = (
     ("generic.lazy-noscript", "a <noscript> copy of a lazy image: dropped, or used when the image has no source"),
     ("ai2html.artboards", "news charts: the widest artboard kept, the other widths dropped"),
     ("generic.email-protection", "Cloudflare '[email protected]' stubs decoded back to the address"),
+    ("generic.comment-threads", "comment threads by their shape: sibling blocks with an author and a date or "
+                                "permalink, under a comment heading or at the end"),
     ("generic.tracking-pixels", "1x1 images, spacers and beacons"),
     ("generic.icons", "UI icons (zoom, share, avatar) among content images"),
     ("generic.duplicate-images", "the same image twice in a row (lazy-load copies)"),
     ("generic.comments", "comment sections, unless their essays are most of the article"),
+    ("generic.spam-links", "link walls of spam (pills, casinos; link markup typed as text)"),
     ("generic.related-links", "lists whose every item is only a link to the post's own site"),
     ("generic.related-section", "a 'Related' heading at the end followed only by link cards"),
     ("generic.link-dense-edges", "link lists (categories, tags, share links) at the start or end of the body"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -22,8 +23,11 @@ _TRACKER_SRC_RE = re.compile(r"(/pixel|/beacon|/tracking|/track\?|spacer\.gif|bl
 _ICON_RE = re.compile(r"(?:^|[/_.-])(icons?|emoji|smiley|smilies|avatar|gravatar|logo|spinner|loading|"
                       r"zoom|share|sprite)(?:[/_.-]|$)", re.I)
 _ICON_CLASS_RE = re.compile(r"\b(wp-smiley|emoji|avatar|icon)\b", re.I)
-_SPAM_RE = re.compile(r"\b(viagra|cialis|levitra|tadalafil|sildenafil|propecia|albuterol|ventolin|"
-                      r"kamagra|casino|payday loans?|replica watches|essay writing service)\b", re.I)
+_SPAM_RE = re.compile(r"\b(viagra|cialis|levitra|tadalafil|sildenafil|propecia|albuterol|ventolin|xenical|"
+                      r"kamagra|finasteride|priligy|casino|payday loans?|replica (?:watches|handbags|bags)|"
+                      r"essay writing service|cheap (?:nfl )?jerseys|ugg boots|louis vuitton outlet|"
+                      r"online pharmacy|canadian pharmacy|no prescription|buy (?:cheap|generic) \w+)\b|"
+                      r"代开发票|六合彩|时时彩|百家乐|娱乐城|博彩网", re.I)
 _COMMENT_SECTIONS = ("#comments, .comments, .comment-wrapper, .comments-area, .comment-list, #disqus_thread, "
                      "#respond, .comment-respond, .commentlist")
 _COMMENT_ITEMS = ".comment, li.comment, article.comment"
@@ -138,6 +142,269 @@ def comments(ctx: CleanupContext) -> None:
         if share >= 0.5 and essays:
             continue
         ctx.remove("generic.comments", section)
+
+
+# -- comment threads, by their shape
+
+# A date or a time as comment headers print them, in the languages of the posts.
+# Month names (English, French, German, Spanish, Portuguese), full or abbreviated.
+_MONTH = (r"(?:jan|feb|fév|fev|mar|mär|apr|avr|abr|may|mai|jun|jui|jul|aug|aoû|aou|ago|sep|oct|out|okt|nov|dec|"
+          r"déc|dez|dic|ene)[a-zéûä]*\.?")
+_DATE_TEXT_RE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|"
+    r"\b\d+\s*(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
+    r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年|分|時間|日|週間|か月|ヶ月)前|"
+    r"\d+\s*(?:초|분|시간|일|주|개월|년)\s*전|\d{4}\.\s*\d{1,2}\.\s*\d{1,2}", re.I)
+_PERMALINK_WORDS = frozenset({"永久链接", "永久連結", "永久连接", "固定链接", "固定連結", "permalink", "link", "#", "¶",
+                              "回复", "回覆", "回應", "reply", "返信", "답글", "답장", "antworten", "répondre",
+                              "responder", "引用", "quote"})
+# A link to one comment (not to a post's comment section, as teasers have: "#comments").
+_COMMENT_HREF_RE = re.compile(r"#comment-?\d|[/?&]comments?[-_/=]\d|replytocom=\d|#c\d+$|#reply-?\d|/reply/\d", re.I)
+_AUTHOR_SELECTOR = ("cite, .fn, .vcard, [class*=author], [class*=auteur], [class*=autor], [class*=verfasser], "
+                    "[class*=user], [class*=commenter], [class*=nick], "
+                    "[class*=name], [itemprop=author], [rel~=author], [property*='foaf:name'], "
+                    "img[class*=avatar], img[src*=gravatar], img[src*=avatar]")
+_AUTHOR_TEXT_RE = re.compile(
+    r"[(（](?:未验证|未驗證|not verified|unverified|訪客|访客|guest|游客|遊客|ゲスト|비회원)[)）]|"
+    r"\S\s*(?:说|說|says|said|wrote|schreibt|schrieb|a dit|dijo|より|님이|씀)\s*[:：]?\s*$|"
+    r"^(?:anonymous|匿名|匿名用户|匿名用戶|名無し|익명)\b", re.I)
+# A heading over comments: short, and naming them ("发表评论", "已有 3 条评论", "Leave a Reply",
+# "3 thoughts on “X”", "コメント", "댓글 3").
+_COMMENT_HEADING_RE = re.compile(
+    r"评论|評論|留言|回复|回覆|回应|回應|回响|回響|讨论|討論|コメント|댓글|"
+    r"\b(?:comments?|responses?|replies|leave\s+a\s+(?:reply|comment)|join\s+the\s+discussion|discussion|"
+    r"thoughts?\s+on|kommentare?|commentaires?|comentarios?|комментари\w*)\b", re.I)
+_HEADING_MAX = 40
+_COMMENT_AREA_RE = re.compile(r"comment|respond|disqus|discussion|reply|replies", re.I)
+_SHORT_LINE = 80
+
+
+_EDGE = 160  # how far from an item's start (or end) its byline and date may be
+
+
+def _signals(node: LexborNode) -> tuple[bool, bool, bool]:
+    """(a date or time, a comment permalink or reply link, an author) in the byline of
+    ``node``: within its first or last few words, where comment headers and footers are
+    (an article that mentions a date in its middle has no byline there)."""
+    marks: list[tuple[int, str]] = []
+    offset = 0
+    for desc in node.traverse(include_text=True):
+        if desc.tag == "-text":
+            line = " ".join((desc.text_content or "").split())
+            if line and len(line) <= _SHORT_LINE:
+                if _DATE_TEXT_RE.search(line):
+                    marks.append((offset, "date"))
+                if _AUTHOR_TEXT_RE.search(line):
+                    marks.append((offset, "author"))
+            offset += len("".join((desc.text_content or "").split()))
+            continue
+        if not desc.is_element_node:
+            continue
+        if desc.tag == "time" or "datetime" in desc.attributes:
+            marks.append((offset, "date"))
+        elif desc.tag == "a":
+            text = " ".join((desc.text(deep=True) or "").split()).lower()
+            if _COMMENT_HREF_RE.search(desc.attributes.get("href") or "") or text in _PERMALINK_WORDS:
+                marks.append((offset, "permalink"))
+        if desc.css_matches(_AUTHOR_SELECTOR):
+            marks.append((offset, "author"))
+    kinds = {kind for at, kind in marks if at <= _EDGE or at >= offset - _EDGE}
+    return "date" in kinds, "permalink" in kinds, "author" in kinds
+
+
+def _comment_like(node: LexborNode) -> bool:
+    """An author, a date or a permalink, and text: one comment."""
+    if not node.is_element_node or node.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or not _text_len(node):
+        return False
+    date, permalink, author = _signals(node)
+    return (author and (date or permalink)) or (date and permalink)
+
+
+def _named_comment(node: LexborNode) -> bool:
+    """A comment by its name (``id="comment-12"``, ``class="comment"``, an anchor
+    ``<a id="comment-12">`` before it) or by a permalink or reply link in its byline."""
+    names = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+    prev = node.prev
+    while prev is not None and not prev.is_element_node:
+        prev = prev.prev
+    if prev is not None and prev.tag == "a" and not _text_len(prev):
+        names += f" {prev.attributes.get('id') or ''} {prev.attributes.get('name') or ''}"
+    return bool(re.search(r"comment|reply|respon|review", names, re.I)) or _signals(node)[1]
+
+
+def _same_kind(nodes: list[LexborNode]) -> bool:
+    """Items of one list: one tag, and one class they (nearly) all have, or none at all."""
+    if len({n.tag for n in nodes}) != 1:
+        return False
+    classes = [set((n.attributes.get("class") or "").split()) for n in nodes]
+    if not any(classes):
+        return True
+    counts = Counter(c for cs in classes for c in cs)
+    return counts.most_common(1)[0][1] >= 0.66 * len(nodes)
+
+
+def _element_children(node: LexborNode) -> list[LexborNode]:
+    return [c for c in _children(node) if c.is_element_node]
+
+
+def _comment_heading(node: LexborNode | None) -> bool:
+    if node is None or not node.is_element_node:
+        return False
+    text = " ".join((node.text(deep=True) or "").split())
+    return 0 < len(text) <= _HEADING_MAX and bool(_COMMENT_HEADING_RE.search(text))
+
+
+def _thread_marked(parent: LexborNode, first: LexborNode) -> bool:
+    """A comment heading just before the thread (inside or before its container), or a
+    container named for comments."""
+    prev = _prev_element(first)
+    while prev is not None and not _text_len(prev) and prev.css_first("img") is None:
+        prev = _prev_element(prev)
+    if _comment_heading(prev):
+        return True
+    node: LexborNode | None = parent
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            break
+        if _COMMENT_AREA_RE.search(f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"):
+            return True
+        if _comment_heading(_prev_element(node)):
+            return True
+        first_child = next(iter(_element_children(node)), None)
+        if first_child is not None and first_child.mem_id != first.mem_id and _comment_heading(first_child):
+            return True
+        node = node.parent
+    return False
+
+
+def _form_follows(node: LexborNode) -> bool:
+    """A form to write a comment (it has a text area) right after ``node`` or its container."""
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        sibling, seen = node.next, 0
+        while sibling is not None and seen < 3:
+            if sibling.is_element_node:
+                if sibling.tag == "textarea" or sibling.css_first("textarea") is not None:
+                    return True
+                seen += 1
+            sibling = sibling.next
+        node = node.parent
+    return False
+
+
+def _text_after(nodes: list[LexborNode]) -> int:
+    return sum(_text_len(n) for n in _following(nodes[-1]) if n.is_element_node or n.tag == "-text")
+
+
+def comment_threads(ctx: CleanupContext) -> None:
+    """Comment threads found by their shape, whatever the CMS and language: a run of two or
+    more sibling blocks that each carry an author and a date or a permalink (or a date and
+    a permalink), marked as comments by a heading ('发表评论', 'Leave a reply', 'コメント',
+    '댓글', '3 Responses to …'), a container named for them or a comment form after them, or
+    standing at the end of the body. Threads whose items read like essays and hold most of the text (invited
+    responses) are the article and stay; so do dated items without an author (a timeline)."""
+    root = ctx.root
+    anchors: list[LexborNode] = [n for n in root.css("time, [datetime], a[href]")
+                                 if n.tag != "a" or _COMMENT_HREF_RE.search(n.attributes.get("href") or "")
+                                 or " ".join((n.text(deep=True) or "").split()).lower() in _PERMALINK_WORDS]
+    for text_node in root.traverse(include_text=True):
+        if text_node.tag == "-text" and text_node.parent is not None:
+            line = " ".join((text_node.text_content or "").split())
+            if line and len(line) <= _SHORT_LINE and (_DATE_TEXT_RE.search(line) or _AUTHOR_TEXT_RE.search(line)):
+                anchors.append(text_node.parent)
+    holders: dict[int, tuple[LexborNode, set[int]]] = {}
+    for anchor in anchors:
+        child, parent = anchor, anchor.parent
+        while parent is not None and child.mem_id != root.mem_id:
+            holders.setdefault(parent.mem_id, (parent, set()))[1].add(child.mem_id)
+            child, parent = parent, parent.parent
+    total = _text_len(root) or 1
+    for parent, marked in sorted(holders.values(), key=lambda pm: -len(pm[1])):
+        if len(marked) < 2 or parent.parent is None:
+            continue
+        children = [c for c in _element_children(parent) if _text_len(c) or c.css_first("img") is not None]
+        flags = [c.mem_id in marked and _comment_like(c) for c in children]
+        if sum(flags) < 2:
+            continue
+        first = flags.index(True)
+        last = len(flags) - 1 - flags[::-1].index(True)
+        run = children[first:last + 1]
+        comments = [c for c, f in zip(children[first:last + 1], flags[first:last + 1]) if f]
+        if not _same_kind(comments):
+            continue
+        others = sum(_text_len(c) for c, f in zip(run, flags[first:last + 1]) if not f and c.mem_id not in marked)
+        run_text = sum(_text_len(c) for c in run) or 1
+        if others > 0.1 * run_text:
+            continue  # prose between the dated items: an article, not a thread
+        lengths = [_text_len(c) for c in comments]
+        spam = sum(1 for c in comments if _SPAM_RE.search(c.text(deep=True) or ""))
+        if run_text / total >= 0.5 and statistics.median(lengths) >= 600 and spam <= len(comments) / 4:
+            continue  # essays that are the article (a conversation of invited responses)
+        before = total - run_text - _text_after(run)
+        if before < 20:
+            continue  # nothing comes before it: it is the page, not comments on it
+        if not (_thread_marked(parent, run[0]) or _form_follows(run[-1])):
+            # Unannounced, it must end the body and its items must be comments by name or
+            # by their reply links (bylined teasers of other posts are neither).
+            if _text_after(run) > max(200, 0.1 * (total - run_text)):
+                continue
+            if sum(1 for c in comments if _named_comment(c)) < 0.66 * len(comments):
+                continue
+        for node in run:
+            if node in comments:
+                ctx.remove("generic.comment-threads", node)
+            else:
+                node.decompose()  # replies nested between comments
+        _drop_leftovers(parent)
+
+
+def _reply_box(node: LexborNode) -> bool:
+    """A comment heading, or a box that opens with one and holds a form or little else
+    ('Leave a Reply' and its form)."""
+    if _comment_heading(node):
+        return True
+    first = next(iter(_element_children(node)), None)
+    return first is not None and _comment_heading(first) and (
+        node.css_first("form, textarea, input") is not None or _text_len(node) <= 200)
+
+
+def _drop_leftovers(container: LexborNode) -> None:
+    """What a removed thread leaves: its headings, its reply box, and containers that hold
+    nothing else any more."""
+    node: LexborNode | None = container
+    while node is not None and node.parent is not None and node.tag not in ("body", "html"):
+        for child in _element_children(node):
+            if _reply_box(child):
+                child.decompose()
+        if _text_len(node) or node.css_first("img") is not None:
+            return
+        up = node.parent
+        node.decompose()
+        node = up
+
+
+_ESCAPED_LINK_RE = re.compile(r"<a\s+href\s*=|\[url\s*=|\[link\s*=", re.I)
+
+
+def spam_links(ctx: CleanupContext) -> None:
+    """Link walls of spam wherever they are: a block made mostly of two or more links whose
+    words or addresses are spam's (pills, casinos, replica goods...), or that holds link
+    markup typed as text (``<a href=…>``, ``[url=…]``: what spam bots post)."""
+    for node in ctx.root.css("p, li, dd, td, blockquote, div"):
+        if node.parent is None or any(child.tag in _BLOCKS for child in _children(node)):
+            continue
+        text = node.text(deep=True) or ""
+        escaped = len(_ESCAPED_LINK_RE.findall(text))
+        links = [a for a in node.css("a[href]") if _text_len(a)]
+        if len(links) + escaped < 2:
+            continue
+        words = " ".join((a.text(deep=True) or "") + " " + (a.attributes.get("href") or "") for a in links)
+        share = sum(_text_len(a) for a in links) / (_text_len(node) or 1)
+        if escaped >= 2 or (escaped and _SPAM_RE.search(text)) or (
+                len(links) >= 2 and share >= 0.5 and len(_SPAM_RE.findall(words)) >= 2):
+            ctx.remove("generic.spam-links", node)
 
 
 def _bare_link(item: LexborNode) -> bool:
@@ -334,6 +601,8 @@ def related_section(ctx: CleanupContext) -> None:
 
 STRUCTURAL: dict[str, Callable[[CleanupContext], None]] = {
     "generic.lazy-noscript": lazy_noscript,
+    "generic.comment-threads": comment_threads,
+    "generic.spam-links": spam_links,
     "generic.tracking-pixels": tracking_pixels,
     "generic.icons": icons,
     "generic.duplicate-images": duplicate_images,

@@ -295,7 +295,16 @@ class Meta:
     """Normalized metadata of one post.
 
     ``date`` is ISO 8601 text (``2021-01-06T20:27:10+00:00`` or ``2020-05-16``) or empty;
-    ``extra`` keeps the front-matter fields that have no slot here, as (key, JSON text) pairs.
+    ``updated`` the date it was last changed, ``expires`` the date its site stops publishing
+    it (Hugo ``expiryDate``), both ISO or empty. ``source_url`` is where the post was taken
+    from (its relative links and images resolve against it); ``url`` its address on its own
+    site (from its permalink, the generator's pattern and the site's base URL: absolute, or a
+    site path such as ``/2018/06/10/hello/`` when the site's address is unknown);
+    ``aliases`` other addresses it answers to (Hugo ``aliases``, WordPress ``?p=ID``).
+    ``categories`` are names, a category below another written as its path
+    (``Linux / Kernel``). ``source_path`` is the file, or ``file#item`` for a post of an
+    export or a feed. ``extra`` keeps the front-matter fields that have no slot here, as
+    (key, JSON text) pairs.
     """
 
     title: str = ""
@@ -310,6 +319,10 @@ class Meta:
     slug: str = ""
     draft: bool = False
     extra: tuple[tuple[str, str], ...] = ()
+    updated: str = ""
+    expires: str = ""
+    url: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(**_FROZEN)

@@ -46,6 +46,11 @@ class ReadOptions:
     'tw2sp'; '' for none). ``quotes``: quotation marks of Chinese text, 'corner' (「」) or
     'curly' (“”), '' to keep them. ``time_limit``: seconds reading one post may take (0: no
     limit). ``memory_limit``: megabytes a process reading posts may grow by (0: no limit).
+    ``site_url``: the address of the site the posts belong to (over its generator's
+    configuration): posts' addresses are computed under it. ``timezone``: the zone of dates
+    written without one (over the site's configuration; '' for none). ``private``: read
+    private and password-protected posts of a WordPress export. ``wordpress_types``: the
+    post types of a WordPress export that are read.
     """
 
     drafts: bool = default("drafts")
@@ -55,6 +60,10 @@ class ReadOptions:
     quotes: str = default("quotes")
     time_limit: float = default("post_timeout")
     memory_limit: int = default("worker_memory")
+    site_url: str = default("site_url")
+    timezone: str = default("timezone")
+    private: bool = default("private")
+    wordpress_types: tuple[str, ...] = default("wordpress_types")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +144,10 @@ class Filters:
     """Which posts go into a book; an empty field does not filter.
 
     ``since``/``until``: ISO dates, inclusive (undated posts are left out when either is set).
-    ``tags``/``categories``: a post needs at least one of them. ``langs``: BCP 47 ranges
-    (``zh`` matches ``zh-Hans`` and ``zh-Hant``; RFC 4647 basic filtering).
+    ``tags``/``categories``: a post needs at least one of them (a category matches the
+    categories below it: ``Linux`` matches ``Linux / Kernel``). ``langs``: BCP 47 ranges
+    (``zh`` matches ``zh-Hans`` and ``zh-Hant``; RFC 4647 basic filtering). ``expired``:
+    keep posts their site no longer publishes (past their ``expires`` date).
     """
 
     since: str = default("filter_since")
@@ -144,6 +155,7 @@ class Filters:
     tags: tuple[str, ...] = default("filter_tags")
     categories: tuple[str, ...] = default("filter_categories")
     langs: tuple[str, ...] = default("filter_lang")
+    expired: bool = default("expired")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +165,8 @@ class BookOptions:
     ``group``: parts by :data:`GROUPS`; ``order``: chapter order (:data:`ORDERS`; ``input`` is
     the order the inputs were given in). ``cover``: ``auto`` (generated for books of several
     posts), ``generate``, ``none``, or the path of an image. ``per_post``: one book per post.
+    ``site_url``: the address relative links of posts without an address of their own
+    resolve against.
     """
 
     title: str = default("title")
@@ -168,6 +182,7 @@ class BookOptions:
     split: Split = default("split")
     filters: Filters = Filters()
     cover: str = default("cover")
+    site_url: str = default("site_url")
 
 
 @dataclass(frozen=True, slots=True)

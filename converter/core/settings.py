@@ -18,7 +18,7 @@ from typing import Any
 
 from .values import (
     AUTO_BOOL, BOOL, COVER, DATE, EXISTING_FOLDERS, FOLDER, FORMATS, LANG, LANGS, OPTIONAL_FOLDER, PATHS, RULES,
-    SELECTORS, SPLIT, TEXT, TEXTS, THEME, ValueType, choice, number,
+    SELECTORS, SPLIT, TEXT, TEXTS, THEME, TIMEZONE, WEB_URL, ValueType, choice, number,
 )
 
 GROUPS = ("none", "year", "month", "category", "tag", "author")
@@ -93,7 +93,8 @@ def _row(name: str, type_: ValueType, default: Any, help_: str, stage: str, *tar
 SETTINGS: tuple[Setting, ...] = (
     # -- which books, from which posts
     _row("name", TEXT, "", "What --book matches.", "plan", shown="the title, else `book<N>`"),
-    _row("inputs", PATHS, (), "Posts: files, folders (searched recursively) and glob patterns.", "sources",
+    _row("inputs", PATHS, (), "Posts: files, folders (searched recursively), glob patterns, WordPress exports, "
+         "RSS/Atom feeds (files or URLs).", "sources",
          shown="the posts named on the command line"),
     _row("config", TEXT, "", "Configuration file.", "cli", key=None, flags=("-c", "--config"),
          shown="./converter.toml, or [tool.converter] in ./pyproject.toml", commands=("build", "inspect")),
@@ -108,6 +109,8 @@ SETTINGS: tuple[Setting, ...] = (
     _row("per_post", BOOL, False, "One file per post instead of one book.", "assemble", "book.per_post",
          flags=("--per-post",)),
     _row("drafts", BOOL, False, "Include posts marked as drafts.", "sources", "read.drafts", flags=("--drafts",)),
+    _row("expired", BOOL, False, "Include posts past their expiry date (Hugo expiryDate), which their site no "
+         "longer publishes.", "assemble", "book.filters.expired", key="filter.expired", flags=("--expired",)),
     # -- the book
     _row("title", TEXT, "", "Book title.", "assemble", "book.title", flags=("--title",),
          shown="the input folder's name (one folder given), else “Posts”"),
@@ -160,6 +163,17 @@ SETTINGS: tuple[Setting, ...] = (
     _row("worker_memory", number("int", 0, 65536), 2048, "Megabytes of memory a process reading posts may "
          "take on top of what it starts with (0: no limit); a post that needs more is reported and skipped.",
          "sources", "read.memory_limit", key="limits.worker_memory", flags=("--worker-memory",)),
+    _row("site_url", WEB_URL, "", "Address of the site the posts come from: links relative to it resolve "
+         "against it.", "read", "read.site_url", "book.site_url", flags=("--site-url",),
+         shown="the generator's configuration (_config.yml url, hugo.toml baseURL), else none",
+         commands=("build", "inspect")),
+    _row("timezone", TIMEZONE, "", "Time zone of dates written without one (Asia/Shanghai, UTC).", "read",
+         "read.timezone", flags=("--timezone",), shown="the site's configuration, else none",
+         commands=("build", "inspect")),
+    _row("private", BOOL, False, "Include private and password-protected posts of a WordPress export.", "sources",
+         "read.private", key="wordpress.private", flags=("--private",)),
+    _row("wordpress_types", TEXTS, ("post", "page"), "Post types of a WordPress export to read (post, page, "
+         "or a custom type).", "sources", "read.wordpress_types", key="wordpress.types"),
     # -- typography and layout
     _row("theme", THEME, "default", "Theme: default, sans, or a theme folder (docs/themes.md).", "write",
          "write.theme", flags=("--theme",)),

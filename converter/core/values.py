@@ -134,6 +134,14 @@ def lang_tags(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(lang_tag(v) for v in values)
 
 
+def web_url(value: str) -> str:
+    """An ``http(s)`` address (or '')."""
+    text = value.strip()
+    if text and not re.match(r"^https?://[^/\s]+", text, re.I):
+        raise ValueError("write an http:// or https:// address")
+    return text
+
+
 def iso_date(value: str) -> str:
     if not _DATE_RE.match(value):
         raise ValueError("write a date as YYYY-MM-DD")
@@ -181,7 +189,10 @@ def theme_folder(value: str | Path) -> Path:
 
 
 def absolute(value: str, base: Path) -> str:
-    """A path of a configuration file made absolute against the file's folder."""
+    """A path of a configuration file made absolute against the file's folder (a URL, such
+    as a feed's, stays as it is)."""
+    if re.match(r"^https?://", value, re.I):
+        return value
     path = Path(value).expanduser()
     return str(path if path.is_absolute() else base / path)
 
@@ -232,11 +243,14 @@ LANGS = ValueType("list", "list of BCP 47 language ranges", check=lang_tags)
 DATE = ValueType("text", "date (YYYY-MM-DD)", check=iso_date)
 SPLIT = ValueType("text", "year, month, category, tag, author, a number of posts or a text size",
                   check=split_text, option=parse_split)
-PATHS = ValueType("list", "list of files, folders or glob patterns", relative=absolute_all)
+PATHS = ValueType("list", "list of files, folders, glob patterns or feed URLs", relative=absolute_all)
 FOLDER = ValueType("text", "folder", option=Path, relative=absolute)
 OPTIONAL_FOLDER = ValueType("text", "folder", option=optional_path, relative=absolute)
 EXISTING_FOLDERS = ValueType("list", "list of folders", check=existing_folders, option=resolved_paths,
                              relative=absolute_all)
+WEB_URL = ValueType("text", "http(s) address", check=web_url)
+TIMEZONE = ValueType("text", "time zone (IANA name such as Asia/Shanghai, or UTC)",
+                     check=lazy("converter.sources.dates:check_zone"))
 FORMATS = ValueType("list", "list of formats", check=lazy("converter.writers:check_formats"))
 THEME = ValueType("text", "theme name or folder", check=lazy("converter.writers.theme:check_theme"),
                   option=theme_folder, relative=_theme_path)

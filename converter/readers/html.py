@@ -201,6 +201,36 @@ def _only_images(inlines: list[Inline]) -> list[Image] | None:
     return images or None
 
 
+def _only_code(inlines: list[Inline]) -> str | None:
+    """The text of a paragraph that holds nothing but code on two lines or more (line
+    breaks, and spaces between them): a listing, one line per line break; None for any
+    other paragraph."""
+    lines = [""]
+    for node in inlines:
+        if isinstance(node, Code):
+            lines[-1] += node.text
+        elif isinstance(node, LineBreak):
+            lines.append("")
+        elif isinstance(node, Text) and not node.text.strip(" \t\n"):
+            continue
+        elif _is_anchor(node):
+            continue
+        else:
+            return None
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(line.rstrip() for line in lines) if len(lines) >= 2 else None
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """``lines`` without the indentation they all share (an HTML pretty-printer's)."""
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(indents) if indents else 0
+    return [line[cut:] if line.strip() else "" for line in lines]
+
+
 def _is_anchor(node: Inline) -> bool:
     return isinstance(node, Span) and not node.content and bool(node.attrs.id)
 
@@ -271,6 +301,15 @@ class _Flow:
         if text.strip():
             self._emit(Code(text), text[0], text[-1])
 
+    def code_lines(self, lines: list[str]) -> None:
+        """Lines of code, each its own :class:`Code` run, with line breaks between them
+        (a paragraph of nothing else becomes a code block: :func:`_only_code`)."""
+        for i, line in enumerate(lines):
+            if i:
+                self.line_break()
+            if line.strip():
+                self._emit(Code(line), line[0], line[-1])
+
     def line_break(self) -> None:
         self._drop_space()
         self.stack[-1].items.append(LineBreak())
@@ -303,6 +342,10 @@ class _Flow:
         for build in reopen:
             self.open(build)
         self._reset_space()
+        code = _only_code(inlines)
+        if code is not None:
+            self.blocks.append(CodeBlock(code))
+            return
         for chunk in _split_double_breaks(inlines):
             chunk = _strip_edges(chunk)
             if not _visible(chunk):
@@ -435,7 +478,7 @@ class HtmlReader:
                 flow.inline(image)
             return
         if tag in _CODE:
-            flow.code(node.text(deep=True) or "")
+            self._code(node, flow)
             return
         if tag == "ruby":
             self._ruby(node, flow)
@@ -466,6 +509,32 @@ class HtmlReader:
         flow.open(build)
         self._children(node, flow, depth)
         flow.close()
+
+    def _code(self, node: LexborNode, flow: _Flow) -> None:
+        """Inline code. A ``<br>`` inside it is a line break of the listing (tools' option
+        lists, call traces written as ``<code>`` runs): each line is its own run of code, and
+        a paragraph of nothing else becomes a code block (``_Flow.end_paragraph``). Code
+        whose text holds several lines of its own (a theme showing ``<code>`` as ``pre``)
+        is marked for that too."""
+        if node.css_first("br") is None:
+            text = node.text(deep=True) or ""
+            lines = [line for line in text.strip("\n").split("\n")]
+            if sum(1 for line in lines if line.strip()) >= 2:
+                flow.code_lines(_dedent(lines))
+            else:
+                flow.code(text)
+            return
+        lines, current = [], []
+        for desc in node.traverse(include_text=True):
+            if desc.tag == "-text":
+                current.append(desc.text_content or "")
+            elif desc.tag == "br":
+                lines.append("".join(current))
+                current = []
+        lines.append("".join(current))
+        # Outside <pre> a browser collapses spaces (not no-break spaces) and drops them at
+        # line starts and ends: what the page showed is what the book shows.
+        flow.code_lines([_WS_RE.sub(" ", line).strip(" ") for line in lines])
 
     def _sole_note_ref(self, sup: LexborNode) -> LexborNode | None:
         found = None

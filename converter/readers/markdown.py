@@ -11,6 +11,7 @@ written ``{漢字|かんじ}`` (``ruby.py``).
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -54,10 +55,12 @@ def markdown_to_html(text: str, diag: Diagnostics | None = None) -> str:
     return html
 
 
-def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = None) -> tuple[Block, ...]:
-    """Parse a Markdown body into model blocks (generator syntax rewritten first)."""
+def read_markdown(text: str, *, base_url: str = "", diag: Diagnostics | None = None,
+                  asset_folder: str = "") -> tuple[Block, ...]:
+    """Parse a Markdown body into model blocks (generator syntax rewritten first;
+    ``asset_folder``: the post's asset folder relative to its file)."""
     diag = diag if diag is not None else Diagnostics()
-    return read_html(markdown_to_html(rewrite(text, diag), diag), base_url=base_url, diag=diag,
+    return read_html(markdown_to_html(rewrite(text, diag, asset_folder), diag), base_url=base_url, diag=diag,
                      figure_from_alt=True)
 
 
@@ -67,4 +70,5 @@ class MarkdownBodyReader:
     name = "markdown"
 
     def read(self, post: RawPost, diag: Diagnostics, options: ReadOptions) -> tuple[Block, ...]:
-        return read_markdown(post.body, base_url=post.meta.source_url, diag=diag)
+        return read_markdown(post.body, base_url=post.meta.source_url, diag=diag,
+                             asset_folder=quote(post.path.stem))

@@ -7,6 +7,8 @@ left untouched, and ``{% raw %}`` regions stay literal.
 
 * Liquid: ``{% highlight lang %}…{% endhighlight %}`` → fenced code; ``{% raw %}`` → literal;
   ``{% comment %}`` → dropped; ``{% post_url x %}``/``{% link x %}`` → the target path;
+  Hexo ``{% post_link slug %}`` → a link to that post's file; ``{% asset_img x %}``,
+  ``{% asset_link x %}``, ``{% asset_path x %}`` → the file in the post's asset folder;
   ``{{ site.baseurl }}``-style prefixes → ''; ``{% include %}`` and other tags → dropped
   with a warning (inner text of block tags kept).
 * kramdown/pandoc: attribute lists ``{: .class}``, ``{:toc}`` (and the ``* TOC`` line before
@@ -35,7 +37,11 @@ _HIGHLIGHT_RE = re.compile(
     r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?((?:(?!\{%-?\s*highlight\b).)*?)\n?\{%-?\s*endhighlight\s*-?%\}",
     re.S)
 _COMMENT_RE = re.compile(r"\{%-?\s*comment\s*-?%\}(?:(?!\{%-?\s*comment\b).)*?\{%-?\s*endcomment\s*-?%\}", re.S)
-_POST_URL_RE = re.compile(r"\{%-?\s*(?:post_url|link)\s+([^\s%]+)\s*-?%\}")
+_POST_URL_RE = re.compile(r"\{%-?\s*(?:post_url|link|post_path)\s+([^\s%]+)\s*-?%\}")
+# Hexo: {% post_link slug [title] %}, {% asset_img [class] slug [w] [h] [title [alt]] %},
+# {% asset_link slug [title] %}, {% asset_path slug %}.
+_POST_LINK_RE = re.compile(r"\{%-?\s*post_link\s+([^%]*?)\s*-?%\}")
+_ASSET_RE = re.compile(r"\{%-?\s*(asset_img|asset_link|asset_path|asset_image)\s+([^%]*?)\s*-?%\}")
 _LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+)[^%]*?-?%\}")
 _LIQUID_OUT_RE = re.compile(r"\{\{-?\s*([^{}]*?)\s*-?\}\}")
 _BASEURL_RE = re.compile(r"^(site\.(baseurl|url)|page\.baseurl|relative_url|absolute_url)\b")
@@ -132,6 +138,48 @@ class _Rewriter:
         return ""
 
 
+def _post_link(m: re.Match) -> str:
+    """``{% post_link slug [title] %}``: a link to the post whose file is ``slug``."""
+    words = _words(m.group(1))
+    if not words:
+        return ""
+    title = words[1] if len(words) > 1 and words[1] not in ("true", "false") else words[0]
+    return f'<a href="{html.escape(words[0])}">{html.escape(title)}</a>'
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _asset(m: re.Match, folder: str, diag: Diagnostics) -> str:
+    """Hexo's asset tags: a file of the post's asset folder (``_posts/<post>/``)."""
+    kind, words = m.group(1), _words(m.group(2))
+    # The first word that is no class name is the asset (class names come first, and an
+    # asset has an extension or is not followed by class-like words; Hexo checks the post's
+    # assets, which a book reads relative to the post's file the same way).
+    names = [w for w in words if "." in w or "/" in w]
+    if not words:
+        return ""
+    slug = names[0] if names else words[0]
+    rest = words[words.index(slug) + 1:]
+    src = f"{folder}/{slug}" if folder else slug
+    src = src.replace(" ", "%20")
+    if kind == "asset_path":
+        return src
+    if kind == "asset_link":
+        title = rest[0] if rest and rest[0] not in ("true", "false") else slug
+        return f'<a href="{html.escape(src)}">{html.escape(title)}</a>'
+    numbers = [w for w in rest if w.isdigit()]
+    texts = [w for w in rest if not w.isdigit()]
+    title = texts[0] if texts else ""
+    alt = texts[1] if len(texts) > 1 else title
+    size = "".join(f' {k}="{v}"' for k, v in zip(("width", "height"), numbers))
+    return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" title="{html.escape(title)}"{size}/>'
+
+
 def _heading_id(m: re.Match) -> str:
     """``## Title {#id .class}`` → the heading with an anchor carrying the id."""
     ids = re.findall(r"#([\w-]+)", m.group(3))
@@ -139,8 +187,9 @@ def _heading_id(m: re.Match) -> str:
     return f"{m.group(1)}{anchor}{m.group(2)}"
 
 
-def rewrite(text: str, diag: Diagnostics) -> str:
-    """Rewrite generator syntax in a Markdown body (see the module docstring)."""
+def rewrite(text: str, diag: Diagnostics, asset_folder: str = "") -> str:
+    """Rewrite generator syntax in a Markdown body (see the module docstring);
+    ``asset_folder`` is the post's asset folder, relative to its file (Hexo)."""
     if "{" not in text and "<!--" not in text and "$$" not in text and "\\[" not in text:
         return text
     rw = _Rewriter(diag)
@@ -150,6 +199,8 @@ def rewrite(text: str, diag: Diagnostics) -> str:
     text = _INLINE_CODE_RE.sub(lambda m: rw.protect(m.group(0)), text)
     text = _COMMENT_RE.sub("", text)
     text = _POST_URL_RE.sub(lambda m: m.group(1), text)
+    text = _POST_LINK_RE.sub(_post_link, text)
+    text = _ASSET_RE.sub(lambda m: _asset(m, asset_folder, diag), text)
     text = _SHORTCODE_RE.sub(rw.shortcode, text)
     text = _LIQUID_TAG_RE.sub(rw.liquid_tag, text)
     text = _LIQUID_OUT_RE.sub(rw.liquid_output, text)

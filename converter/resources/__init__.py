@@ -6,8 +6,9 @@ limits, ``cache`` makes rebuilds offline, ``images`` and ``svg`` sniff and conve
 ``store`` hands the writers what they may embed.
 """
 
+from .fetch import feed_fetcher
 from .resolver import ImageRequest, ResolveStats, Resolver, image_requests, resolve_images
 from .store import Resource, ResourceLookup, ResourceStore, TargetView, Unavailable
 
-__all__ = ["ImageRequest", "ResolveStats", "Resolver", "Resource", "ResourceLookup",
+__all__ = ["feed_fetcher", "ImageRequest", "ResolveStats", "Resolver", "Resource", "ResourceLookup",
            "ResourceStore", "TargetView", "Unavailable", "image_requests", "resolve_images"]

@@ -19,16 +19,18 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..core.options import FetchOptions
+from ..core.errors import ResourceError
+from ..core.options import FetchOptions, ResourceOptions
 from .addresses import HostAddresses
 from .store import Unavailable
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ACCEPT = "image/png,image/jpeg,image/gif,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "cache-control")
 TIMEOUTS_BEFORE_HOST_FAILS = 3
 CHUNK = 64 * 1024
@@ -110,8 +112,9 @@ def _on_the_wire(text: str) -> str:
 class Fetcher:
     """Downloads URLs under the limits of ``options``; safe to call from many threads."""
 
-    def __init__(self, options: FetchOptions) -> None:
+    def __init__(self, options: FetchOptions, accept: str = ACCEPT) -> None:
         self.options = options
+        self.accept = accept
         self.addresses = HostAddresses(min(options.connect_timeout, options.timeout), options.allow_hosts)
         self._hosts: dict[tuple[str, int], _Host] = {}
         self._lock = threading.Lock()
@@ -232,7 +235,7 @@ class Fetcher:
         conn_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         conn = conn_class(host, port)
         conn.sock = sock  # already connected to a vetted address: http.client must not dial again
-        headers = {"User-Agent": self.options.user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity"}
+        headers = {"User-Agent": self.options.user_agent, "Accept": self.accept, "Accept-Encoding": "identity"}
         if referer:
             headers["Referer"] = _on_the_wire(referer)
         expired = threading.Event()
@@ -280,3 +283,21 @@ class Fetcher:
             if size > limit:
                 raise too_large
             chunks.append(chunk)
+
+
+def feed_fetcher(options: ResourceOptions) -> Callable[[str], tuple[str, bytes]] | None:
+    """How ``converter build https://…/feed.xml`` downloads its input: through the same
+    limits and address checks as images (``allow_hosts`` for private addresses); None when
+    the build is offline."""
+    if options.offline:
+        return None
+    fetcher = Fetcher(options.fetch, accept=FEED_ACCEPT)
+
+    def fetch(url: str) -> tuple[str, bytes]:
+        try:
+            fetched = fetcher.fetch(url)
+        except Unavailable as exc:
+            raise ResourceError(f"cannot download: {exc}", path=url) from exc
+        return fetched.url, fetched.data
+
+    return fetch

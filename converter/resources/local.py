@@ -1,7 +1,7 @@
 """Resources that need no network: files inside the allowed roots, and ``data:`` URIs.
 
-A post may name a file relative to itself (``img/a.png``) or from the site root
-(``/images/a.png``). Either resolves only inside the allowed roots: the input folders, the
+A post may name a file relative to itself (``img/a.png``, also looked up in the post's asset
+folder: ``_posts/hello/`` for ``_posts/hello.md``) or from the site root (``/images/a.png``). Either resolves only inside the allowed roots: the input folders, the
 configured site roots, and the site a ``_posts``/``content`` folder belongs to (Jekyll,
 Hugo). Symlinks are resolved before the check, so a link cannot lead out; anything but a
 regular file (a device, a FIFO) is refused without being opened for reading.
@@ -21,20 +21,21 @@ from .store import Unavailable
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_DATA_URI_BYTES = 10 * 1024 * 1024
-# Hugo serves static/ at the site root; Jekyll serves the site folder itself.
-SERVED_AT_ROOT = ("static",)
+# Hugo serves static/ at the site root, Hexo source/; Jekyll serves the site folder itself.
+SERVED_AT_ROOT = ("static", "source")
 SITE_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml", "hugo.toml", "hugo.yaml", "hugo.json",
                 "config.toml", "config.yaml", "config.json")
-POST_FOLDERS = ("_posts", "_drafts", "content")
+POST_FOLDERS = ("_posts", "_drafts", "content", "source/_posts", "source/_drafts")
 SITE_SEARCH_DEPTH = 3
 _DATA_URI_RE = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*)(;base64)?,(.*)$", re.S | re.I)
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _site_of(folder: Path) -> Path | None:
-    """The Jekyll/Hugo site folder that ``folder`` belongs to: a folder with a site
+    """The Jekyll/Hugo/Hexo site folder that ``folder`` belongs to: a folder with a site
     configuration file of which ``folder`` is a post folder (``_posts``, ``_drafts``,
-    ``content``), or ``folder`` itself. Only these conventions widen the allowed roots."""
+    ``content``, ``source/_posts``), or ``folder`` itself. Only these conventions widen the
+    allowed roots."""
     for candidate in (folder, *folder.parents[:SITE_SEARCH_DEPTH]):
         if not any((candidate / name).is_file() for name in SITE_CONFIGS):
             continue
@@ -85,7 +86,9 @@ class LocalFiles:
         if name.startswith("/"):
             candidates = [root / name.lstrip("/") for root in self.lookup_roots]
         else:
-            candidates = [post_path.parent / name]
+            # Beside the post, else in its asset folder (Hexo's post_asset_folder, Typora:
+            # _posts/hello.md keeps its images in _posts/hello/).
+            candidates = [post_path.parent / name, post_path.with_suffix("") / name]
         for candidate in candidates:
             try:
                 real = candidate.resolve(strict=True)

@@ -2,8 +2,10 @@
 
 Each model field lists the front-matter keys that feed it (first present wins) and the
 function that normalizes the value, in the manner of Pelican's METADATA_PROCESSORS. A value
-of the wrong kind is a :class:`FrontMatterError` naming the key; a value that can be
-repaired (an unparseable date) becomes a warning.
+of an unexpected kind (a list for a title, ``draft: maybe``) or that cannot be used (a date
+that is no date) is a warning, and the next key, the file name or nothing takes its place:
+a post is never refused for a field. Generator-specific keys and meanings are turned into
+these keys first (``generators.py``).
 """
 
 from __future__ import annotations
@@ -13,134 +15,147 @@ import html
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core.diagnostics import Diagnostics
-from ..core.errors import FrontMatterError
 from ..core.langtag import canonical
 from ..core.urls import is_web_url
+from .dates import YEARS as _YEARS
+from .dates import DateError, iso
+from .generators import CATEGORY_SEPARATOR
 
-_FILENAME_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?(.*)$")
+_FILENAME_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-?(.*)$")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_ADDRESS_RE = re.compile(r"^[^\s<>\"'`\x00-\x1f]{1,2000}$")
 
 
 class _Skip(Exception):
     """Raised by a field processor when the value is unusable and a warning was recorded."""
 
 
-def _text(value: Any, key: str, path: Path) -> str:
-    if value is None:
-        return ""
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """What a processor knows: the key, the post's diagnostics and the zone of its dates."""
+
+    key: str
+    diag: Diagnostics
+    tz: dt.tzinfo | None = None
+
+    def skip(self, code: str, message: str) -> _Skip:
+        self.diag.warn(code, message)
+        return _Skip()
+
+
+def _scalar_text(value: Any, f: _Field) -> str:
     if isinstance(value, (list, tuple, dict)):
-        raise FrontMatterError(f"field '{key}' must be text, not a {type(value).__name__}", path=path)
+        kind = "list" if isinstance(value, (list, tuple)) else "mapping"
+        raise f.skip("bad-field", f"field '{f.key}' should be text, not a {kind}; ignored")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     # Scraped titles and authors carry HTML entities ("A &#38; B"); spacing is tidied
     # because titles become file names and running heads.
     return _SPACES_RE.sub(" ", html.unescape(str(value))).strip()
 
 
-def _text_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
+def _text(value: Any, f: _Field) -> str:
+    return "" if value is None else _scalar_text(value, f)
+
+
+def _text_list(value: Any, f: _Field) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        items = [v for v in re.split(r"\s*[,，、]\s*", value)] if key in ("tags", "categories", "keywords") else [value]
+        items: list[Any] = re.split(r"\s*[,，、]\s*", value) if f.key in ("tags", "categories", "keywords") else [value]
     elif isinstance(value, (list, tuple)):
         items = list(value)
+    elif isinstance(value, dict):
+        items = [value]
     else:
         items = [value]
     out = []
     for item in items:
         if isinstance(item, dict):
             item = item.get("name") or item.get("title") or ""
-        text = _text(item, key, path)
+        if isinstance(item, (list, tuple)):
+            # A list in a list is a path (Hexo's hierarchical categories): "Linux / Kernel".
+            parts = [_SPACES_RE.sub(" ", html.unescape(str(p))).strip() for p in item
+                     if p is not None and not isinstance(p, (list, tuple, dict))]
+            text = CATEGORY_SEPARATOR.join(p for p in parts if p)
+        else:
+            try:
+                text = _text(item, f)
+            except _Skip:
+                continue
         if text and text not in out:
             out.append(text)
     return tuple(out)
 
 
-# Posts are dated between these years; anything else is a typo or a hostile value (and would
-# overflow time arithmetic and ZIP timestamps downstream).
-_YEARS = range(1900, 2101)
-
-
-def _date(value: Any, key: str, path: Path, diag: Diagnostics) -> str:
+def _date(value: Any, f: _Field) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        if value.year not in _YEARS:
-            diag.warn("bad-date", f"field '{key}' is out of range: {value}")
-            raise _Skip
-        return value.isoformat()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 10_000:  # "date: 2020" is a year, not a Unix time
-            diag.warn("bad-date", f"field '{key}' is not a full date: {value!r}")
-            raise _Skip
-        # Unix time in seconds or milliseconds (feeds).
-        seconds = value / 1000 if value > 1e11 else value
-        try:
-            parsed = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            parsed = None
-        if parsed is None or parsed.year not in _YEARS:
-            diag.warn("bad-date", f"field '{key}' is out of range: {value!r}")
-            raise _Skip
-        return parsed.isoformat()
-    text = str(value).strip()
-    candidate = re.sub(r"\s+([+-]\d{2}):?(\d{2})$", r"\1:\2", text)  # Jekyll "… +0800"
-    candidate = re.sub(r"^(\d{4}-\d{2}-\d{2}) (\d)", r"\1T\2", candidate)
     try:
-        parsed = dt.datetime.fromisoformat(candidate)
-    except ValueError:
-        diag.warn("bad-date", f"field '{key}' is not a date: {text!r}")
-        raise _Skip from None
-    if parsed.year not in _YEARS:
-        diag.warn("bad-date", f"field '{key}' is out of range: {text!r}")
-        raise _Skip
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+        return iso(value, f.tz)
+    except DateError as exc:
+        raise f.skip("bad-date", f"field '{f.key}': {exc}") from None
 
 
-def _bool(value: Any, key: str, path: Path) -> bool:
+def _bool(value: Any, f: _Field) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
         return value.strip().lower() in ("true", "yes", "1")
-    raise FrontMatterError(f"field '{key}' must be true or false, not {value!r}", path=path)
+    raise f.skip("bad-field", f"field '{f.key}' should be true or false, not {value!r:.40}; read as false")
 
 
-def _lang(value: Any, key: str, path: Path, diag: Diagnostics) -> str:
-    text = _text(value, key, path)
+def _lang(value: Any, f: _Field) -> str:
+    text = _text(value, f)
     tag = canonical(text)
     if text and not tag:
-        diag.warn("bad-lang", f"field '{key}' is not a language tag: {text!r}")
+        f.diag.warn("bad-lang", f"field '{f.key}' is not a language tag: {text!r}")
     return tag
 
 
-def _url(value: Any, key: str, path: Path) -> str:
-    text = _text(value, key, path)
+def _url(value: Any, f: _Field) -> str:
+    text = _text(value, f)
     return text if is_web_url(text) else ""
 
 
+def _address(value: Any, f: _Field) -> str:
+    """A post's own address as front matter writes it: a URL or a path of its site."""
+    text = _text(value, f)
+    return text if _ADDRESS_RE.match(text) and not re.match(r"^[a-z][\w+.-]*:(?!//)", text, re.I) else ""
+
+
+def _addresses(value: Any, f: _Field) -> tuple[str, ...]:
+    return tuple(a for a in (_address(v, f) for v in _text_list(value, f)) if a)
+
+
 # model field -> (front-matter keys in priority order, processor)
-Processor = Callable[..., Any]
+Processor = Callable[[Any, _Field], Any]
 FIELDS: dict[str, tuple[tuple[str, ...], Processor]] = {
     "title": (("title",), _text),
     "subtitle": (("subtitle",), _text),
     "authors": (("authors", "author"), _text_list),
     "date": (("date", "pubdate", "published", "publishdate", "publishDate", "created"), _date),
+    "updated": (("updated", "lastmod", "lastMod", "modified", "last_modified_at"), _date),
+    "expires": (("expires", "expirydate", "expiryDate", "unpublishdate"), _date),
     "lang": (("lang", "language", "locale"), _lang),
     "source_url": (("from", "source", "original_url", "canonical_url", "canonicalURL"), _url),
     "tags": (("tags", "tag", "keywords"), _text_list),
     "categories": (("categories", "category"), _text_list),
     "slug": (("slug",), _text),
+    "url": (("permalink", "url"), _address),
+    "aliases": (("aliases", "redirect_from"), _addresses),
 }
-_NEEDS_DIAG = {_date, _lang}
 _CONSUMED = {k for keys, _ in FIELDS.values() for k in keys} | {"draft"}
 
 
-def normalize(raw: dict[str, Any], path: Path, diag: Diagnostics) -> dict[str, Any]:
-    """Map front-matter ``raw`` to keyword arguments of :class:`Meta`."""
+def normalize(raw: dict[str, Any], path: Path, diag: Diagnostics, tz: dt.tzinfo | None = None) -> dict[str, Any]:
+    """Map front-matter ``raw`` to keyword arguments of :class:`Meta`; dates without a zone
+    are wall-clock time in ``tz`` when it is given."""
     out: dict[str, Any] = {}
     for field_name, (keys, proc) in FIELDS.items():
         for key in keys:
@@ -151,7 +166,7 @@ def normalize(raw: dict[str, Any], path: Path, diag: Diagnostics) -> dict[str, A
             if key == "published" and isinstance(value, bool):
                 continue
             try:
-                result = proc(value, key, path, diag) if proc in _NEEDS_DIAG else proc(value, key, path)
+                result = proc(value, _Field(key, diag, tz))
             except _Skip:
                 continue
             if result:
@@ -159,7 +174,10 @@ def normalize(raw: dict[str, Any], path: Path, diag: Diagnostics) -> dict[str, A
                 break
     draft = False
     if "draft" in raw:
-        draft = _bool(raw["draft"], "draft", path)
+        try:
+            draft = _bool(raw["draft"], _Field("draft", diag))
+        except _Skip:
+            draft = False
     if isinstance(raw.get("published"), bool) and not raw["published"]:
         draft = True
     out["draft"] = draft

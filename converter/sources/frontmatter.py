@@ -19,6 +19,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
+from ..core.diagnostics import Diagnostics
 from ..core.errors import FrontMatterError
 
 
@@ -35,12 +36,23 @@ class _TomlHandler(BaseHandler):
         raise NotImplementedError("converter never writes front matter")
 
 
+def load_yaml(text: str) -> Any:
+    """YAML parsed with the C loader when PyYAML has it (much faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def escape_tabs(text: str) -> str:
+    """Hexo's repair of tab-indented YAML (hexojs/hexo-front-matter ``escapeYAML``): tabs
+    right after a newline become two spaces each."""
+    return _TABS_RE.sub(lambda m: "  " * len(m.group()), text)
+
+
 class _YamlHandler(YAMLHandler):
-    """YAML front matter parsed with the C loader when PyYAML has it (much faster)."""
+    """YAML front matter parsed by :func:`load_yaml`."""
 
     def load(self, fm: str, **kwargs: Any) -> Any:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(fm, Loader=loader)  # noqa: S506 - a safe loader
+        return load_yaml(fm)
 
 
 _HANDLERS = (_YamlHandler(), _TomlHandler(), JSONHandler())
@@ -63,10 +75,14 @@ def _too_many_values(value: Any, limit: int = MAX_VALUES) -> bool:
         elif isinstance(item, (list, tuple, set)):
             stack.extend(item)
     return False
+_TABS_RE = re.compile(r"(?<=\n)\t+")
 
 
-def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
-    """Return (metadata, body, format) where format is 'yaml', 'toml', 'json' or ''."""
+def split(text: str, path: Path, repair_tabs: Diagnostics | None = None) -> tuple[dict[str, Any], str, str]:
+    """Return (metadata, body, format) where format is 'yaml', 'toml', 'json' or ''.
+
+    YAML indented with tabs is refused, unless ``repair_tabs`` is a diagnostics sink: then
+    the tabs are read as Hexo reads them (:func:`escape_tabs`), with a warning there."""
     handler = frontmatter.detect_format(text, _HANDLERS)
     if handler is None:
         return {}, text, ""
@@ -76,7 +92,17 @@ def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
     except ValueError as exc:
         raise FrontMatterError(f"{kind.upper()} front matter is not closed", path=path) from exc
     try:
-        meta = handler.load(fm)
+        try:
+            meta = handler.load(fm)
+        except yaml.YAMLError as original:
+            if kind != "yaml" or repair_tabs is None or not _TABS_RE.search(fm):
+                raise
+            try:
+                meta = handler.load(escape_tabs(fm))
+            except yaml.YAMLError:
+                raise original from None
+            repair_tabs.warn("front-matter-tabs", "front matter indented with tabs; read with two spaces per tab "
+                                                  "(as Hexo reads it)")
     except yaml.MarkedYAMLError as exc:
         # The split front matter starts with the newline after "---", so its line 0 is the
         # file's line 1.
@@ -85,7 +111,9 @@ def split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
         line = mark.line + 1 if mark else None
         where = f" at line {line}" if line else ""
         problem = exc.problem or "invalid YAML"
-        hint = "YAML does not allow tabs; indent with spaces" if "tab" in problem or "'\\t'" in problem else ""
+        lines = fm.splitlines()
+        tabbed = any("\t" in lines[m.line] for m in (exc.problem_mark, exc.context_mark) if m and m.line < len(lines))
+        hint = "YAML does not allow tabs; indent with spaces" if "tab" in problem or "'\\t'" in problem or tabbed else ""
         raise FrontMatterError(f"broken YAML front matter{where}: {problem}", path=path, hint=hint) from exc
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"broken YAML front matter: {exc}", path=path) from exc

@@ -20,7 +20,7 @@ def _lines(block: Block) -> list[str]:
         # between two Chinese characters.
         return inline_text(block.content).split("\n")
     if isinstance(block, CodeBlock):
-        return block.text.split("\n")
+        return [block.text]  # one piece: its blank lines are part of the listing
     if isinstance(block, Figure):
         return inline_text(block.caption).split("\n")
     if isinstance(block, (BlockQuote, Div)):
