@@ -18,7 +18,7 @@ test: setup-test
 	$(BIN)/python -m pytest
 
 FUZZ_POSTS ?= 10000
-FUZZ_WORK  ?= /tmp/converter-fuzz
+FUZZ_WORK  ?= .fuzz-work
 fuzz: setup-test
 	$(BIN)/python -m tests.fuzz.run --posts $(FUZZ_POSTS) --batch 250 --full-every 20 --work $(FUZZ_WORK)
 

@@ -8,7 +8,7 @@ folder holds no temporary file. Reported: posts, failures by kind, the slowest p
 (timed in a pass of its own), the slowest batch and the peak memory of any process of a
 build.
 
-    python -m tests.fuzz.run --posts 10000 --batch 200 --work /tmp/fuzz
+    python -m tests.fuzz.run --posts 10000 --batch 200 --work .fuzz-work
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/converter-fuzz"))
+    parser.add_argument("--work", type=Path, default=Path(".fuzz-work"))
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--formats", default="epub")
     parser.add_argument("--full-every", type=int, default=10, help="build PDF and DOCX too every N batches")
