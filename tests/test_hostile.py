@@ -178,6 +178,19 @@ def test_feed_header_links_must_be_web_addresses(tmp_path, url):
     assert post.meta.title == "标题" and post.meta.source_url == "" and post.meta.date.startswith("2020-01-02")
 
 
+@pytest.mark.parametrize("url, expected", [
+    # Found by the fuzz run: markup cut into a front-matter URL made an href EPUBCheck refuses.
+    ("https://x.org/%e8%9a<![CDATA[%84/", "https://x.org/%e8%9a%3C!%5BCDATA%5B%84/"),
+    ('https://x.org/a b"c', "https://x.org/a%20b%22c"),
+    ("http://https：//x.org/", ""),
+])
+def test_front_matter_source_urls_are_clean_uris(tmp_path, url, expected):
+    path = tmp_path / "p.md"
+    path.write_text(f"---\ntitle: t\nfrom: '{url}'\n---\n正文\n", encoding="utf-8")
+    post, _diag = load_post(Discovered(path, tmp_path), ReadOptions())
+    assert post.meta.source_url == expected
+
+
 def test_many_comments_before_the_body_are_read_at_once(tmp_path):
     # Found by the fuzz run: 50 comments in a row made the HTML-or-Markdown check backtrack
     # for hours (a 6 KB post).

@@ -56,6 +56,13 @@ def is_web_url(url: str) -> bool:
     return bool(re.match(r"https?://[^/\s]", url, re.I))
 
 
+def web_url(text: str) -> str:
+    """``text`` as a clean http(s) address (what may not stand in a URI percent-encoded), or
+    '' when it is none: a post's own source link, which books print and link to."""
+    url = absolute_url(text, "") if is_web_url(text.strip()) else ""
+    return url if is_web_url(url) else ""
+
+
 def same_document_fragment(url: str, base: str) -> str:
     """The fragment of ``url`` when it points into the page at ``base`` itself (``#fn1`` or
     ``https://site/post.html#fn1`` on that post), else ''."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostics
 from ..core.langtag import canonical
-from ..core.urls import is_web_url
+from ..core.urls import web_url
 from .dates import YEARS as _YEARS
 from .dates import DateError, iso
 from .generators import CATEGORY_SEPARATOR
@@ -119,8 +119,7 @@ def _lang(value: Any, f: _Field) -> str:
 
 
 def _url(value: Any, f: _Field) -> str:
-    text = _text(value, f)
-    return text if is_web_url(text) else ""
+    return web_url(_text(value, f))
 
 
 def _address(value: Any, f: _Field) -> str:
