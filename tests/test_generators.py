@@ -274,3 +274,16 @@ def test_a_site_named_by_a_relative_path_is_walked_as_its_generator_does(tmp_pat
     monkeypatch.chdir(tmp_path)
     found, errors = discover(["site"])
     assert not errors and [f.path.name for f in found] == ["a.md"] and found[0].site.generator == "hexo"
+
+
+def test_an_impossible_timestamp_is_a_warning_not_a_refused_post(tmp_path):
+    # It has a YAML timestamp's shape, so the loader used to raise while building it (found
+    # by make fuzz): the post is kept, the field warns, a later valid date wins.
+    post_file = tmp_path / "post.md"
+    post_file.write_text("---\ntitle: 日期\ndate: 2020-13-45T99:99:99\n---\n正文", encoding="utf-8")
+    post, diag = _read(post_file)
+    assert post.meta.title == "日期" and post.meta.date == ""
+    assert [d.code for d in diag] == ["bad-date"]
+    post_file.write_text("---\ndate: 2020-13-45T99:99:99\ndate: 2020-07-05\n---\n正文", encoding="utf-8")
+    post, diag = _read(post_file)
+    assert post.meta.date == "2020-07-05" and not list(diag)

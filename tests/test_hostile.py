@@ -183,6 +183,9 @@ def test_feed_header_links_must_be_web_addresses(tmp_path, url):
     ("https://x.org/%e8%9a<![CDATA[%84/", "https://x.org/%e8%9a%3C!%5BCDATA%5B%84/"),
     ('https://x.org/a b"c', "https://x.org/a%20b%22c"),
     ("http://https：//x.org/", ""),
+    # Character references to no character (&#0;, a surrogate, past U+10FFFF) unescape to
+    # U+FFFD, which no IRI may hold; letters of any script stay as they are.
+    ("https://x.org/at&#0;&#xD800;&#x110000;om/中文", "https://x.org/at%EF%BF%BD%EF%BF%BD%EF%BF%BDom/中文"),
 ])
 def test_front_matter_source_urls_are_clean_uris(tmp_path, url, expected):
     path = tmp_path / "p.md"

@@ -8,7 +8,10 @@ from urllib.parse import urljoin, urlsplit
 
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "tel"}
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9a-f:.]+\])$", re.I)
-_URL_UNSAFE_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+# What is not an IRI character (RFC 3987 ucschar): ASCII that URIs refuse, C1 controls,
+# surrogates, private use, non-characters and U+FFFD (which html.unescape makes of &#0;).
+_URL_UNSAFE_RE = re.compile('[\x00-\x20"<>\\\\^`{|}\x7f-\x9f\ud800-\uf8ff\ufdd0-\ufdef\ufff0-\uffff'
+                            '\U0001fffe\U0001ffff\U000efffe-\U0010ffff]')
 _BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLACEHOLDER_SRC_RE = re.compile(r"^(?:data:image/(?:gif|svg\+xml)|about:blank|#)", re.I)
 # Inline images stay data: URIs in the model; the resource resolver decodes them with a cap.
@@ -78,7 +81,8 @@ def _clean_url(url: str) -> str:
     """Percent-encode what may not appear in a URL (quotes, spaces, angle brackets), as
     browsers do; scraped pages have hrefs like ``https://x.org/">buy``. A URL whose host is
     not a host name (``http://https：//x``, ``https://a%20b/``) is no link at all: ''."""
-    url = _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+    # A lone surrogate has no UTF-8 form: it is left out.
+    url = _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "ignore")), url)
     url = _BAD_PERCENT_RE.sub("%25", url)  # a "%" that starts no escape is a percent sign
     try:
         parts = urlsplit(url)

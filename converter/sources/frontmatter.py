@@ -36,10 +36,26 @@ class _TomlHandler(BaseHandler):
         raise NotImplementedError("converter never writes front matter")
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (the C one when PyYAML has it: much faster), with impossible
+    timestamps kept as text."""
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    # "2020-13-45T99:99:99" has the shape of a timestamp but is none; as text it reaches the
+    # date fields, which warn and fall back, instead of failing the whole post.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def load_yaml(text: str) -> Any:
-    """YAML parsed with the C loader when PyYAML has it (much faster)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    """YAML parsed with the safe loader; an impossible timestamp is read as text."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
 
 
 def escape_tabs(text: str) -> str:
