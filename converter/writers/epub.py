@@ -26,6 +26,7 @@ from ..core.model import Book, BookMeta, to_json
 from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
 from ..resources import Resource
 from ..transforms.cjk import QUARTER_EM
+from .epub_a11y import add_metadata, census, package_language
 from .frontmatter_html import cover_page, title_page
 from .html import HtmlRenderer, part_section, xhtml_document
 from .theme import settings, stylesheet
@@ -121,12 +122,17 @@ def _vertical(book: Book, ctx) -> bool:
     return True
 
 
-def _hide_landmarks(name: str, data: bytes) -> bytes:
-    """The landmarks are for reading systems; in the contents page they would be a second
-    list under the first (ebooklib cannot mark them hidden)."""
-    if name.endswith("nav.xhtml"):
-        return data.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
-    return data
+def _finish_entry(lang: str):
+    """What is changed in ebooklib's files: the landmarks are for reading systems, in the
+    contents page they would be a second list under the first (ebooklib cannot mark them
+    hidden); the package document gets the book's language."""
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith("nav.xhtml"):
+            return data.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
+        if name.endswith(".opf"):
+            return package_language(data, lang)
+        return data
+    return change
 
 
 class _Package:
@@ -260,7 +266,8 @@ class _Package:
             epub.write_epub(str(target), self.out, {
                 "mtime": _mtime(meta), "raise_exceptions": True, "epub3_landmark": True, "compresslevel": 0,
                 "landmark_title": label("contents", self.lang), "epub2_guide": False, "epub3_pages": False})
-            rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
+            rewrite_zip(target, zip_time(meta.modified or meta.date), change=_finish_entry(self.lang),
+                        stored=("mimetype",))
         except (OSError, ValueError) as exc:
             raise RenderError(f"EPUB writing failed: {exc}", path=target) from exc
 
@@ -284,6 +291,8 @@ class EpubWriter:
         package.add_front()
         toc = package.add_chapters()
         package.add_images()
+        add_metadata(package.out, package.lang, census(book, cover=package.cover is not None), page_list=False,
+                     certified_by=book.meta.publisher)
         package.out.toc = toc
         package.out.add_item(epub.EpubNcx())
         package.out.spine = package.spine

@@ -13,18 +13,19 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from ..core.diagnostics import Diagnostics
 from ..core.labels import embed_label
+from ..core.labels import label as text_label
 from ..core.langtag import canonical, is_rtl
 from ..core.model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
-    Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak, chapter_target,
+    Strike, Strong, Subscript, Superscript, Table, TableRow, Text, ThematicBreak, chapter_target,
 )
-from ..core.tree import block_texts, inline_text
+from ..core.tree import block_texts, inline_text, text_alternative
 from ..core.urls import is_web_url
 from ..resources import Resource, ResourceLookup
 
@@ -121,15 +122,18 @@ class HtmlRenderer:
         if is_web_url(meta.source_url):
             byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
-                 f' epub:type="chapter"{lang_attrs(meta.lang)}>',
+                 f' epub:type="chapter" role="doc-chapter"{lang_attrs(meta.lang)}>',
                  f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
         if byline:
             parts.append(f'<p class="byline">{" ".join(byline)}</p>')
         parts.append(body)
         if self._endnotes:
-            parts.append('<aside class="endnotes" epub:type="footnotes"><ol>')
+            # DPUB-ARIA roles beside every epub:type, for assistive technology that reads
+            # ARIA and not EPUB's vocabulary (Ace: epub-type-has-matching-role). A list item
+            # cannot take a note role; "endnote" is the type reading systems pop up.
+            parts.append('<section class="endnotes" epub:type="endnotes" role="doc-endnotes"><ol>')
             parts.extend(self._endnotes)
-            parts.append("</ol></aside>")
+            parts.append("</ol></section>")
         parts.append("</section>")
         return "\n".join(parts)
 
@@ -183,10 +187,12 @@ class HtmlRenderer:
     def _figure(self, f: Figure) -> str:
         caption = f"<figcaption>{self.inlines(f.caption)}</figcaption>" if f.caption else ""
         resource = self.resources.get(f.image.src)
+        # The caption is the image's text alternative when the post gives none.
+        image = replace(f.image, alt=text_alternative(f.image, f.caption))
         if resource is None:
-            return (f'<figure class="placeholder">{self._placeholder(f.image, block=True)}'
+            return (f'<figure class="placeholder">{self._placeholder(image, block=True)}'
                     f"{caption}</figure>")
-        return f"<figure>{self._img(f.image, resource)}{caption}</figure>"
+        return f"<figure>{self._img(image, resource)}{caption}</figure>"
 
     def _table(self, t: Table, offset: int) -> str:
         out = ["<table>"]
@@ -198,9 +204,9 @@ class HtmlRenderer:
             out.append(f"<{section}>")
             for row in rows:
                 cells = []
-                for c in row.cells:
+                for column, c in enumerate(row.cells):
                     tag = "th" if c.header else "td"
-                    attrs = ""
+                    attrs = _scope(section, column, row) if c.header else ""
                     if c.colspan > 1:
                         attrs += f' colspan="{c.colspan}"'
                     if c.rowspan > 1:
@@ -279,11 +285,15 @@ class HtmlRenderer:
 
     def _img(self, image: Image, resource: Resource) -> str:
         title = f' title="{esc(image.title)}"' if image.title else ""
-        return (f'<img src="{esc(self.image_url(resource))}" alt="{esc(image.alt)}"{title}'
+        alt = text_alternative(image)
+        # An image with no words at all (no alt, title or caption) is taken as decorative:
+        # assistive technology skips it rather than reading its file name.
+        role = "" if alt else ' role="presentation"'
+        return (f'<img src="{esc(self.image_url(resource))}" alt="{esc(alt)}"{title}{role}'
                 f' width="{resource.width}" height="{resource.height}"/>')
 
     def _placeholder(self, image: Image, *, block: bool) -> str:
-        label = esc(image.alt or image.title or "Image")
+        label = esc(image.alt or image.title or text_label("image", self._lang))
         source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
         url = esc(source)
         if source.startswith(("http://", "https://")) and not self._in_link:
@@ -318,9 +328,17 @@ class HtmlRenderer:
         rid = f"noteref-{self.id_prefix}{number}"
         body = self.blocks(inner_blocks)
         self._endnotes[number - 1] = (
-            f'<li id="{nid}" epub:type="footnote">{body}'
-            f'<p class="backlink"><a href="#{rid}">↩</a></p></li>')
-        return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref">{number}</a>'
+            f'<li id="{nid}" epub:type="endnote">{body}'
+            f'<p class="backlink"><a href="#{rid}" role="doc-backlink">↩</a></p></li>')
+        return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref" role="doc-noteref">{number}</a>'
+
+
+def _scope(section: str, column: int, row: TableRow) -> str:
+    """A header cell's ``scope``: its column's in the table head or in a body row of header
+    cells only, its row's when it opens a body row of data."""
+    if section == "tbody" and column == 0 and not all(c.header for c in row.cells):
+        return ' scope="row"'
+    return ' scope="col"'
 
 
 def _plain(block: Block) -> str:
@@ -345,7 +363,7 @@ def data_uri(resource: Resource) -> str:
 
 def part_section(title: str, part_id: str) -> str:
     """A part page: the group's title alone."""
-    return (f'<section class="part" id="{esc(part_id)}" epub:type="part">'
+    return (f'<section class="part" id="{esc(part_id)}" epub:type="part" role="doc-part">'
             f'<h1 class="part-title">{esc(title)}</h1></section>')
 
 

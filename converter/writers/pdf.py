@@ -87,6 +87,6 @@ class PdfWriter:
             pdf_layout.lay_out_book(pieces, css, target, meta=book.meta, print_mode=options.print_mode,
                                     lookup=ctx.resources, diag=ctx.diag, jobs=ctx.jobs, cache=ctx.cache,
                                     progress=ctx.progress, keep_html=options.keep_html,
-                                    chunk_chars=pdf_layout.CHUNK_CHARS)
+                                    chunk_chars=pdf_layout.CHUNK_CHARS, tags=options.pdf_tags)
         except (OSError, ValueError, RecursionError) as exc:
             raise RenderError(f"PDF rendering failed: {exc}", path=target) from exc

@@ -25,7 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.diagnostics import Diagnostic
-from . import pdf_hooks
+from . import pdf_hooks, pdf_tags
 from .pdf import RESOURCE_SCHEME
 
 
@@ -34,7 +34,8 @@ class ChunkTask:
     """One chunk to lay out. ``start``: its first page number when known before layout
     (else the worker asks at the barrier); ``side``: ``right``/``left`` with ``start``.
     ``resources``: resource id → (file, media type) for the images it names. ``target``:
-    where its PDF goes; None lays it out for its page count and anchors only."""
+    where its PDF goes; None lays it out for its page count and anchors only. ``tags``: a
+    tagged PDF (``pdf_tags``)."""
 
     index: int
     html: str
@@ -44,6 +45,7 @@ class ChunkTask:
     target: str | None
     start: int | None = None
     side: str = "right"
+    tags: bool = False
 
 
 @dataclass(slots=True)
@@ -104,6 +106,8 @@ def lay_out(task: ChunkTask,
     """Lay out ``task`` (and write its PDF when it has a target). ``on_paginated`` is called
     at the barrier when ``task.start`` is unknown."""
     pdf_hooks.install()
+    if task.tags:
+        pdf_tags.install()
     if not _FONT_CONFIG:
         _FONT_CONFIG.append(FontConfiguration())  # one per process: fonts are loaded once
     font_config = _FONT_CONFIG[0]
@@ -126,7 +130,7 @@ def lay_out(task: ChunkTask,
         pages = [PageLayout(page.width, page.height, [tuple(b) for b in page.bookmarks], list(page.anchors))
                  for page in document.pages]
         if task.target is not None:
-            document.write_pdf(task.target, custom_metadata=True)
+            document.write_pdf(task.target, custom_metadata=True, pdf_tags=task.tags)
         fonts = pdf_hooks.STATE["fonts"]
         own_strings = pdf_hooks.STATE["own_strings"]
     finally:

@@ -287,8 +287,9 @@ class ChunkedLayout:
 
     def __init__(self, book: BookHtml, css: str, *, print_mode: bool, work: Path, lookup, diag: Diagnostics,
                  jobs: int = 0, cache: CacheStore | None = None, progress: Progress | None = None,
-                 chunk_chars: int = CHUNK_CHARS) -> None:
+                 chunk_chars: int = CHUNK_CHARS, tags: bool = False) -> None:
         self.book = book
+        self.tags = tags
         self.css, _ = page_references(css)
         self.print_mode = print_mode
         self.lookup = lookup
@@ -313,9 +314,8 @@ class ChunkedLayout:
                                      self.css)
         return content_key(self._base, html)
 
-    @staticmethod
-    def _pdf_key(layout_key: str, chunk: Chunk) -> str:
-        return content_key("pdf-file", layout_key, str(chunk.start), chunk.side,
+    def _pdf_key(self, layout_key: str, chunk: Chunk) -> str:
+        return content_key("pdf-file", layout_key, str(chunk.start), chunk.side, "tagged" if self.tags else "",
                            json.dumps(chunk.carry, sort_keys=True, ensure_ascii=False))
 
     def _cached_layout(self, key: str):
@@ -414,7 +414,7 @@ class ChunkedLayout:
 
         return ChunkTask(chunk.index, html, self.css, dict(chunk.carry), resources_of(html, self.lookup),
                          str(self.files[chunk.index]) if final else None, chunk.start if known else None,
-                         chunk.side)
+                         chunk.side, self.tags)
 
     def _pass(self, pool: _Pool, *, pass_two: bool) -> int | None:
         """Pass 1: lay out the chunks not laid out yet, page references as placeholders (the
@@ -476,17 +476,17 @@ class ChunkedLayout:
 
 def lay_out_book(book: BookHtml, css: str, target: Path, *, meta, print_mode: bool, lookup, diag: Diagnostics,
                  jobs: int = 0, cache: CacheStore | None = None, progress: Progress | None = None,
-                 keep_html: Path | None = None, chunk_chars: int = CHUNK_CHARS) -> LaidOut:
-    """Lay out ``book`` in chunks and join them into the PDF ``target``."""
+                 keep_html: Path | None = None, chunk_chars: int = CHUNK_CHARS, tags: bool = False) -> LaidOut:
+    """Lay out ``book`` in chunks and join them into the PDF ``target`` (tagged with ``tags``)."""
     from .pdf_join import join
 
     with tempfile.TemporaryDirectory(prefix="converter-pdf-") as work_name:
         layout = ChunkedLayout(book, css, print_mode=print_mode, work=Path(work_name), lookup=lookup, diag=diag,
-                               jobs=jobs, cache=cache, progress=progress, chunk_chars=chunk_chars)
+                               jobs=jobs, cache=cache, progress=progress, chunk_chars=chunk_chars, tags=tags)
         laid_out = layout.run()
         if keep_html is not None:
             keep(layout, keep_html)
-        join(laid_out, target, meta=meta, print_mode=print_mode, diag=diag)
+        join(laid_out, target, meta=meta, print_mode=print_mode, diag=diag, tags=tags)
     return laid_out
 
 
