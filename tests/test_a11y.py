@@ -131,7 +131,10 @@ def test_epub_declares_its_accessibility_from_the_book(examples, crafted):
     features = _declared(opf, "schema:accessibilityFeature")
     assert {"tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability",
             "alternativeText"} <= set(features)
-    assert "pageNavigation" not in features  # no page list
+    # Built with the PDF: a page list of its pages.
+    assert {"pageNavigation", "pageBreakMarkers"} <= set(features)
+    source = opf.find("opf:metadata/dc:source[@id='page-source']", OPF)
+    assert source is not None and "PDF" in source.text
     assert _declared(opf, "schema:accessibilityHazard") == ["none"]
     assert _declared(opf, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert "本书" in _declared(opf, "schema:accessibilitySummary")[0]
@@ -140,6 +143,44 @@ def test_epub_declares_its_accessibility_from_the_book(examples, crafted):
     assert "alternativeText" not in _declared(opf, "schema:accessibilityFeature")
     assert _declared(opf, "schema:accessModeSufficient") == ["textual,visual"]
     assert "部分图片没有文字说明" in _declared(opf, "schema:accessibilitySummary")[0]
+
+
+def _page_marks(epub: Path, pdf: Path) -> tuple[list[int], list[str]]:
+    """The page numbers the EPUB marks, in reading order, and the marks whose next block's
+    first words are not on that page of the PDF."""
+    pages = [re.sub(r"\s+", "", text) for text in pdf_text(pdf).split("\f")]
+    opf, roots = _package(epub)
+    numbers, wrong = [], []
+    for name in sorted(n for n in roots if "/chapter-" in n):
+        for span in roots[name].iter(XHTML + "span"):
+            if span.get(EPUB_TYPE) != "pagebreak":
+                continue
+            number = int(span.get("aria-label"))
+            numbers.append(number)
+            assert span.get("role") == "doc-pagebreak" and span.get("id") == f"page-{number}"
+            block = span.getnext()
+            while block is not None and block.get(EPUB_TYPE) == "pagebreak":
+                block = block.getnext()
+            words = re.sub(r"\s+", "", "".join(block.itertext()))[:6] if block is not None else ""
+            if not words or words not in pages[number - 1]:
+                wrong.append(f"{name} page {number}: {words!r}")
+    nav = roots["EPUB/nav.xhtml"].find(f".//{XHTML}nav[@{EPUB_TYPE}='page-list']")
+    listed = [int(a.text) for a in nav.iter(XHTML + "a")] if nav is not None else []
+    assert listed == sorted(numbers), "the page list names the marked pages"
+    return numbers, wrong
+
+
+def test_epub_page_list_matches_the_pdf_built_with_it(examples, tmp_path):
+    numbers, wrong = _page_marks(examples / "tagged" / "示例.epub", examples / "tagged" / "示例.pdf")
+    assert not wrong, wrong
+    assert numbers == sorted(numbers) and len(numbers) >= 10
+    # Every page from the first chapter's to the last page that begins something is marked.
+    assert numbers == list(range(numbers[0], numbers[-1] + 1))
+    # An EPUB built alone has no page list and claims none.
+    _build(str(EXAMPLES), "-o", str(tmp_path), "--title", "示例", "-f", "epub", "--no-cache")
+    opf, _ = _package(tmp_path / "示例.epub")
+    assert "pageNavigation" not in _declared(opf, "schema:accessibilityFeature")
+    assert _page_marks(tmp_path / "示例.epub", examples / "tagged" / "示例.pdf")[0] == []
 
 
 def test_every_epub_page_has_a_language_and_roles_beside_epub_types(examples):
@@ -296,7 +337,7 @@ def test_tagged_pdf_joined_from_chunks_has_one_whole_structure_tree(tmp_path, mo
     def build(out: Path, chunk_chars: int) -> Path:
         monkeypatch.setattr(pdf_layout, "CHUNK_CHARS", chunk_chars)
         options = BuildOptions(
-            output_dir=out, formats=("pdf",), output_name="book", build_cache=False,
+            output_dir=out, formats=("epub", "pdf"), output_name="book", build_cache=False,
             book=dataclasses.replace(BookOptions(), title="分块", group="year"),
             write=dataclasses.replace(WriteOptions(), print_mode=True),
             resources=ResourceOptions(offline=True, cache_dir=out / "cache"))
@@ -318,6 +359,10 @@ def test_tagged_pdf_joined_from_chunks_has_one_whole_structure_tree(tmp_path, mo
     many_roles, many_problems = pdf_structure(many)
     assert not one_problems and not many_problems, many_problems
     assert many_roles == one_roles
+    # The page list of an EPUB built with a PDF in chunks follows the joined pages.
+    numbers, wrong = _page_marks(tmp_path / "many" / "book.epub", many)
+    assert numbers and not wrong, wrong
+    assert numbers == _page_marks(tmp_path / "one" / "book.epub", one)[0]
     findings, skipped = _pdfua_findings(many)
     assert not findings and set(skipped) <= PDFUA_BROKEN, findings
     with pikepdf.open(many) as pdf:

@@ -97,7 +97,7 @@ def declarations(lang: str, found: ImageCensus, *, page_list: bool) -> list[tupl
     if found.images and found.all_described:
         features.append("alternativeText")
     if page_list:
-        features.append("pageNavigation")
+        features += ["pageBreakMarkers", "pageNavigation"]
     return ([("schema:accessMode", mode) for mode in modes]
             + [("schema:accessModeSufficient", mode) for mode in sufficient]
             + [("schema:accessibilityFeature", feature) for feature in features]
@@ -106,13 +106,37 @@ def declarations(lang: str, found: ImageCensus, *, page_list: bool) -> list[tupl
                ("dcterms:conformsTo", CONFORMS_TO)])
 
 
-def add_metadata(out, lang: str, found: ImageCensus, *, page_list: bool, certified_by: str = "") -> None:
-    """Put the declarations into the ebooklib book ``out``. ``certified_by``: who vouches
+def add_metadata(out, lang: str, found: ImageCensus, *, page_source: str = "", certified_by: str = "") -> None:
+    """Put the declarations into the ebooklib book ``out``. ``page_source``: the edition
+    whose page numbers the page list gives ('' : no page list). ``certified_by``: who vouches
     for the conformance claim (the publisher, when the book names one)."""
-    for prop, value in declarations(lang, found, page_list=page_list):
+    for prop, value in declarations(lang, found, page_list=bool(page_source)):
         out.add_metadata(None, "meta", value, {"property": prop})
+    if page_source:
+        # EPUB 3's way of naming the edition a page list follows (EPUBCheck 5 knows no
+        # a11y:pageBreakSource; Ace accepts either).
+        out.add_metadata("DC", "source", page_source, {"id": "page-source"})
+        out.add_metadata(None, "meta", "pagination", {"refines": "#page-source", "property": "source-of"})
     if certified_by:
         out.add_metadata(None, "meta", certified_by, {"property": "a11y:certifiedBy"})
+
+
+_XHTML = "http://www.w3.org/1999/xhtml"
+_OPS = "http://www.idpf.org/2007/ops"
+
+
+def add_page_list(nav: bytes, pages: list[tuple[int, str]]) -> bytes:
+    """The navigation document with a page list (hidden: it is for reading systems) of
+    ``pages``: (page number, href)."""
+    root = etree.fromstring(nav, etree.XMLParser(resolve_entities=False, no_network=True))
+    body = root.find(f"{{{_XHTML}}}body")
+    element = etree.SubElement(body, f"{{{_XHTML}}}nav", {f"{{{_OPS}}}type": "page-list", "role": "doc-pagelist",
+                                                          "hidden": "hidden"})
+    listed = etree.SubElement(element, f"{{{_XHTML}}}ol")
+    for number, href in sorted(pages):
+        item = etree.SubElement(etree.SubElement(listed, f"{{{_XHTML}}}li"), f"{{{_XHTML}}}a", href=href)
+        item.text = str(number)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def package_language(opf: bytes, lang: str) -> bytes:

@@ -36,6 +36,7 @@ def esc(text: str) -> str:
     return escape(text, quote=True)
 
 
+_TAG_START_RE = re.compile(r"^<[a-z0-9]+")
 _ESCAPED_RUN_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", re.I)
 
@@ -91,6 +92,11 @@ class HtmlRenderer:
     ``image_url`` maps a resolved resource to the URL the medium uses; ``chapter_href``
     maps a chapter link (number, fragment) to the medium's internal link (None: such links
     become plain text). ``link_notes``: print the URL of an external link in a footnote.
+    ``block_marks``: the chapter's number, written on each of its top-level blocks
+    (``data-b="<chapter>.<block>"``) so that a PDF layout can tell on which page each block
+    starts (0: none). ``page_breaks``: page numbers of the print edition to mark before
+    top-level blocks (block index → pages; -1: before the chapter's title), for an EPUB's
+    page list.
     """
 
     resources: ResourceLookup
@@ -100,6 +106,8 @@ class HtmlRenderer:
     diag: Diagnostics | None = None
     chapter_href: Callable[[int, str], str] | None = None
     link_notes: bool = False
+    block_marks: int = 0
+    page_breaks: dict[int, tuple[int, ...]] | None = None
     _endnotes: list[str] = field(default_factory=list)
     _in_link: int = 0
     _no_notes: int = 0  # inside a footnote or heading, where another footnote cannot go
@@ -113,7 +121,7 @@ class HtmlRenderer:
         meta = doc.meta
         self._lang = meta.lang
         h = min(heading_level, 6)
-        body = self.blocks(doc.blocks, heading_offset=h)
+        body = self._body(doc.blocks, h)
         byline = []
         if meta.date:
             byline.append(f'<span class="date">{esc(meta.date[:10])}</span>')
@@ -123,7 +131,7 @@ class HtmlRenderer:
             byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
                  f' epub:type="chapter" role="doc-chapter"{lang_attrs(meta.lang)}>',
-                 f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
+                 self._page_marks(-1) + f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
         if byline:
             parts.append(f'<p class="byline">{" ".join(byline)}</p>')
         parts.append(body)
@@ -136,6 +144,24 @@ class HtmlRenderer:
             parts.append("</ol></section>")
         parts.append("</section>")
         return "\n".join(parts)
+
+    def _body(self, blocks: tuple[Block, ...], offset: int) -> str:
+        """The chapter's top-level blocks, with their marks for the page list (see the class)."""
+        if not self.block_marks and not self.page_breaks:
+            return self.blocks(blocks, heading_offset=offset)
+        out = []
+        for index, b in enumerate(blocks):
+            html = self.block(b, offset)
+            if self.block_marks:
+                html = _TAG_START_RE.sub(f'\\g<0> data-b="{self.block_marks}.{index}"', html, count=1)
+            out.append(self._page_marks(index) + html)
+        return "\n".join(out)
+
+    def _page_marks(self, index: int) -> str:
+        """Page-break markers before top-level block ``index`` (-1: the chapter's start)."""
+        pages = (self.page_breaks or {}).get(index, ())
+        return "".join(f'<span class="pagebreak" id="page-{n}" epub:type="pagebreak" role="doc-pagebreak"'
+                       f' aria-label="{n}"></span>' for n in pages)
 
     # ------------------------------------------------------------------ blocks
     def blocks(self, blocks: tuple[Block, ...], *, heading_offset: int = 1) -> str:
@@ -375,10 +401,10 @@ def chapter_anchor(number: int, fragment: str = "") -> str:
 
 def book_sections(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
                   chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
-                  diag: Diagnostics | None = None) -> Iterator[str]:
+                  diag: Diagnostics | None = None, block_marks: bool = False) -> Iterator[str]:
     """The book's part and chapter sections in reading order. Chapter ``n`` is
     ``<section id="chapter-n">``, part ``n`` is ``id="part-n"``; ids inside a chapter are
-    prefixed ``c<n>-``."""
+    prefixed ``c<n>-``. ``block_marks``: mark the chapters' top-level blocks (HtmlRenderer)."""
     number = 0
     for part_index, part in enumerate(book.parts):
         level = 1
@@ -388,7 +414,8 @@ def book_sections(book: Book, resources: ResourceLookup, *, notes: str, image_ur
         for doc in part.chapters:
             number += 1
             renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-", diag=diag,
-                                    chapter_href=chapter_href, link_notes=link_notes)
+                                    chapter_href=chapter_href, link_notes=link_notes,
+                                    block_marks=number if block_marks else 0)
             yield renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}")
 
 

@@ -57,6 +57,8 @@ class PageLayout:
     height: float
     bookmarks: list[tuple]
     anchors: list[str]
+    blocks: list[str] = field(default_factory=list)  # the marked blocks that start on it
+    continued: bool = False  # whether a marked block begun on an earlier page goes on here
 
 
 @dataclass(slots=True)
@@ -127,7 +129,9 @@ def lay_out(task: ChunkTask,
         document = HTML(string=task.html, base_url=None, url_fetcher=fetcher).render(
             stylesheets=[CSS(string=task.css, url_fetcher=fetcher, font_config=font_config)],
             font_config=font_config)
-        pages = [PageLayout(page.width, page.height, [tuple(b) for b in page.bookmarks], list(page.anchors))
+        started: set[str] = set()
+        pages = [PageLayout(page.width, page.height, [tuple(b) for b in page.bookmarks], list(page.anchors),
+                            *_blocks_starting(page, started))
                  for page in document.pages]
         if task.target is not None:
             document.write_pdf(task.target, custom_metadata=True, pdf_tags=task.tags)
@@ -140,6 +144,24 @@ def lay_out(task: ChunkTask,
     _release_memory()
     return ChunkLayout(task.index, pages, own_strings, fonts, diagnostics, time.perf_counter() - began,
                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+def _blocks_starting(page, started: set[str]) -> tuple[list[str], bool]:
+    """The blocks marked ``data-b`` (``html.HtmlRenderer.block_marks``) whose first box is on
+    ``page`` (a block split across pages has boxes on each, only the first counts), and
+    whether the page holds the rest of a block begun earlier."""
+    found, continued = [], False
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        mark = element.get("data-b") if element is not None else None
+        if not mark:
+            continue
+        if mark in started:
+            continued = continued or mark not in found
+        else:
+            started.add(mark)
+            found.append(mark)
+    return found, continued
 
 
 def _release_memory() -> None:

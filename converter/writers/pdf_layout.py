@@ -326,8 +326,8 @@ class ChunkedLayout:
             return None
         try:
             entry = json.loads(data)
-            pages = [PageLayout(w, h, [tuple(b) for b in bookmarks], anchors)
-                     for w, h, bookmarks, anchors in entry["pages"]]
+            pages = [PageLayout(w, h, [tuple(b) for b in bookmarks], anchors, blocks, continued)
+                     for w, h, bookmarks, anchors, blocks, continued in entry["pages"]]
             fonts = {name: {**font, "glyphs": set(font["glyphs"])} for name, font in entry["fonts"].items()}
             return ChunkLayout(entry["index"], pages, entry["own"], fonts)
         except (ValueError, KeyError, TypeError):
@@ -337,7 +337,8 @@ class ChunkedLayout:
         if self.cache is None:
             return
         entry = {"index": layout.index, "own": layout.own_strings,
-                 "pages": [[p.width, p.height, p.bookmarks, p.anchors] for p in layout.pages],
+                 "pages": [[p.width, p.height, p.bookmarks, p.anchors, p.blocks, p.continued]
+                           for p in layout.pages],
                  "fonts": {name: {**font, "glyphs": sorted(font["glyphs"])} for name, font in layout.fonts.items()}}
         self.cache.put(key, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
@@ -472,6 +473,34 @@ class ChunkedLayout:
             self._advance(chunk, final[index])
             if pass_two and chunk.pages != expected[index] and (changed is None or index < changed):
                 changed = index
+
+
+def page_map(laid_out: LaidOut) -> dict[int, dict[int, tuple[int, ...]]]:
+    """Where the pages of the laid-out book begin, for an EPUB's page list: chapter number →
+    top-level block index (-1: the chapter's start) → the page numbers to mark there. A page
+    is marked before the first chapter or block that starts on it; a page on which nothing
+    starts but the rest of a long block is marked with the next page that has a start; pages
+    before the first chapter (cover, title page, contents), part pages and blank pages are
+    not marked."""
+    marks: dict[int, dict[int, list[int]]] = {}
+    waiting: list[int] = []
+    opened: set[int] = set()  # a chapter's anchor is on every page its section's boxes are
+    for chunk in laid_out.chunks:
+        for offset, page in enumerate(chunk.layout.pages):
+            number = chunk.start + offset
+            chapters = {int(a[len("chapter-"):]) for a in page.anchors
+                        if a.startswith("chapter-") and a[len("chapter-"):].isdigit()} - opened
+            opened |= chapters
+            starts = [(chapter, -1) for chapter in chapters]
+            starts += [tuple(int(x) for x in mark.split(".")) for mark in page.blocks]
+            if not starts:
+                if page.continued:  # the page holds only the middle of a block
+                    waiting.append(number)
+                continue
+            chapter, block = min(starts)
+            marks.setdefault(chapter, {}).setdefault(block, []).extend(waiting + [number])
+            waiting = []
+    return {chapter: {block: tuple(pages) for block, pages in blocks.items()} for chapter, blocks in marks.items()}
 
 
 def lay_out_book(book: BookHtml, css: str, target: Path, *, meta, print_mode: bool, lookup, diag: Diagnostics,
