@@ -397,3 +397,22 @@ def test_docx_alt_text_headings_header_rows_title_and_language(crafted):
     assert core.findtext(dc + "title") == "无障碍测试" and core.findtext(dc + "language") == "zh-Hans"
     default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert default.get(W + "eastAsia") == "zh-CN"
+
+
+def test_headings_go_down_one_level_at_a_time_and_empty_header_cells_are_data():
+    from converter.core.model import Heading, Table, TableCell, TableRow
+    from converter.writers.html import HtmlRenderer
+
+    class NoResources:
+        def get(self, _):
+            return None
+
+        def source(self, src):
+            return src
+
+    blocks = (Heading(3, (Text("深"),)), Heading(1, (Text("浅"),)), Heading(4, (Text("又深"),)),
+              Table((TableRow((TableCell((), header=True), TableCell((Paragraph((Text("人口"),)),), header=True))),),
+                    (TableRow((TableCell((Paragraph((Text("北京"),)),)), TableCell((Paragraph((Text("1"),)),)))),)))
+    html = HtmlRenderer(NoResources(), lambda r: "").chapter(Document(Meta(title="章"), blocks))
+    assert re.findall(r"<h(\d)", html) == ["1", "2", "2", "3"]
+    assert re.findall(r"<t[hd](?: [^>]*)?>", html)[:2] == ["<td>", '<th scope="col">']

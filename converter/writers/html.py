@@ -112,6 +112,7 @@ class HtmlRenderer:
     _in_link: int = 0
     _no_notes: int = 0  # inside a footnote or heading, where another footnote cannot go
     _lang: str = ""  # the chapter's, for the words the writer adds
+    _level: int = 0  # the last heading's level: the next may go at most one deeper
 
     # ------------------------------------------------------------------ chapters
     def chapter(self, doc: Document, *, heading_level: int = 1, number: int | None = None,
@@ -121,6 +122,7 @@ class HtmlRenderer:
         meta = doc.meta
         self._lang = meta.lang
         h = min(heading_level, 6)
+        self._level = h
         body = self._body(doc.blocks, h)
         byline = []
         if meta.date:
@@ -171,7 +173,11 @@ class HtmlRenderer:
         if isinstance(b, Paragraph):
             return f"<p>{self.inlines(b.content)}</p>"
         if isinstance(b, Heading):
-            level = min(b.level + offset, 6)
+            # No gaps in the outline (WCAG 1.3.1; Ace's heading-order): a heading goes at most
+            # one level below the one before it, whatever the post's levels (a subheading made
+            # from a bold line, a heading in a quotation).
+            level = min(b.level + offset, 6, self._level + 1) if self._level else min(b.level + offset, 6)
+            self._level = level
             hid = f' id="{esc(self.id_prefix + b.attrs.id)}"' if b.attrs.id else ""
             self._no_notes += 1
             try:
@@ -231,8 +237,10 @@ class HtmlRenderer:
             for row in rows:
                 cells = []
                 for column, c in enumerate(row.cells):
-                    tag = "th" if c.header else "td"
-                    attrs = _scope(section, column, row) if c.header else ""
+                    # An empty header cell heads nothing (axe: empty-table-header).
+                    header = c.header and any(t.strip() for t in block_texts(c.content))
+                    tag = "th" if header else "td"
+                    attrs = _scope(section, column, row) if header else ""
                     if c.colspan > 1:
                         attrs += f' colspan="{c.colspan}"'
                     if c.rowspan > 1:
