@@ -23,7 +23,7 @@ fuzz: setup-test
 	$(BIN)/python -m tests.fuzz.run --posts $(FUZZ_POSTS) --batch 250 --full-every 20 --work $(FUZZ_WORK)
 
 setup: system $(VENV)/.installed
-setup-test: system-test $(VENV)/.installed
+setup-test: system-test $(VENV)/.installed .tools/.installed-ace
 
 system:
 	@PYTHON=$(or $(PYTHON),python3) bash scripts/setup-system.sh runtime
@@ -37,6 +37,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# DAISY Ace, the EPUB accessibility checker (Node.js; see the script).
+.tools/.installed-ace: scripts/setup-ace.sh
+	bash scripts/setup-ace.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .tools .pytest_cache .hypothesis
 	find output -mindepth 1 ! -name .gitkeep -delete

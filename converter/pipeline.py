@@ -41,7 +41,7 @@ from .resources import (
 )
 from .sources import Discovered, discover, load_post
 from .transforms import normalize, prepare
-from .writers import WriteContext, Writer, get_writer, stage
+from .writers import WriteContext, Writer, get_writer, stage, writing_order
 from .writers.output import atomic_target, output_lock, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
@@ -366,8 +366,9 @@ def _internal(doing: str, exc: Exception) -> ConverterError:
 def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver, report: BuildReport,
                 clock: StageClock, jobs: int) -> None:
     """Every format of ``book``: each writer with the image variants of its format and the
-    typography steps it asks for."""
-    for fmt in options.formats:
+    typography steps it asks for; a writer that uses another's product after it."""
+    shared: dict = {}
+    for fmt in writing_order(options.formats):
         writer = get_writer(fmt)
         target = options.output_dir / f"{stem}{writer.extension}"
         write = options.write if options.write.cache_dir else dataclasses.replace(
@@ -376,7 +377,7 @@ def _write_book(book: Book, stem: str, options: BuildOptions, resolver: Resolver
         ctx = WriteContext(resolver.store.view(fmt), write, report.diagnostics,
                            prepare=functools.partial(prepare, names=steps, options=options.read,
                                                      diag=report.diagnostics),
-                           progress=clock, cache=_store(options, fmt), jobs=jobs)
+                           progress=clock, cache=_store(options, fmt), jobs=jobs, shared=shared)
         try:
             with clock.stage(stage(fmt)), atomic_target(target) as tmp:
                 writer.write(book, tmp, ctx)

@@ -13,9 +13,11 @@ python=${PYTHON:-python3}
 # drawing SVG images as PNG for DOCX (cairosvg).
 runtime_pkgs=(fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fontconfig
               libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2)
-# Tests: pdftotext/pdffonts/pdftoppm, LibreOffice Writer (DOCX check), Java for EPUBCheck.
+# Tests: pdftotext/pdffonts/pdftoppm, LibreOffice Writer (DOCX check), Java for EPUBCheck,
+# Node.js and Chromium for DAISY Ace (scripts/setup-ace.sh installs Ace itself).
 test_cmds=(pdftotext:poppler-utils pdffonts:poppler-utils pdftoppm:poppler-utils
-           soffice:libreoffice-writer-nogui java:default-jre-headless)
+           soffice:libreoffice-writer-nogui java:default-jre-headless
+           node:nodejs npm:npm chromium:chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

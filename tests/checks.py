@@ -1,11 +1,15 @@
-"""Checks of rendered output against the CJK rules (../shared/CJK.md), shared by the tests
-and bench/cjk_check.py: kinsoku on PDF lines, the font of each language's text, Han–space–Han
-in extracted text, and which regional face a renderer really used (by glyph shape)."""
+"""Checks of rendered output shared by the tests and the benchmarks: the CJK rules
+(../shared/CJK.md) — kinsoku on PDF lines, the font of each language's text, Han–space–Han
+in extracted text, which regional face a renderer really used (by glyph shape) — and DAISY
+Ace's accessibility report of an EPUB (bench/a11y.py, tests/test_a11y.py)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,3 +269,142 @@ def libreoffice_asian_fonts(docx: Path, workdir: Path) -> tuple[Counter, Counter
             langs.update(f"{a}-{b}" for a, b in re.findall(
                 r'style:language-asian="([^"]*)" style:country-asian="([^"]*)"', xml))
     return fonts, langs
+
+
+# DAISY Ace, installed by `make setup-test` (scripts/setup-ace.sh) into the clone's .tools/.
+ACE = Path(__file__).resolve().parent.parent / ".tools" / "node_modules" / ".bin" / "ace-cli"
+CHROMIUM = Path(os.environ.get("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium"))
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+def ace_missing() -> str:
+    """Why Ace cannot run here ('' when it can)."""
+    if not ACE.is_file():
+        return f"DAISY Ace is not installed ({ACE}; `make setup-test` installs it)"
+    if not CHROMIUM.is_file():
+        return f"Ace's browser {CHROMIUM} is missing (apt-get install chromium)"
+    return ""
+
+
+def ace_report(epub: Path, timeout: float = 900) -> dict:
+    """Ace's JSON report of ``epub`` (Ace drives Chromium through puppeteer)."""
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
+    with tempfile.TemporaryDirectory(prefix="ace-") as out:
+        proc = subprocess.run([str(ACE), "--silent", "--force", "--outdir", out, str(epub)],
+                              capture_output=True, text=True, timeout=timeout, env=env, cwd=out)
+        report = Path(out) / "report.json"
+        if not report.is_file():
+            raise RuntimeError(f"Ace made no report for {epub} (status {proc.returncode}): "
+                               f"{(proc.stderr or proc.stdout)[-2000:]}")
+        return json.loads(report.read_text(encoding="utf-8"))
+
+
+def ace_violations(report: dict) -> list[dict]:
+    """Every violation of an Ace report: impact, rule, file, message and the markup."""
+    found = []
+    for subject in report.get("assertions", []):
+        where = subject.get("earl:testSubject", {}).get("url", "")
+        for check in subject.get("assertions", []):
+            if check.get("earl:result", {}).get("earl:outcome") != "fail":
+                continue
+            found.append({"impact": check["earl:test"].get("earl:impact", ""),
+                          "rule": check["earl:test"].get("dct:title", ""), "file": where,
+                          "message": check["earl:result"].get("dct:description", ""),
+                          "html": check["earl:result"].get("html", "")[:300]})
+    return found
+
+
+def ace_counts(report: dict) -> dict[str, int]:
+    """Violations per impact: critical, serious, moderate, minor."""
+    counts = dict.fromkeys(IMPACTS, 0)
+    for violation in ace_violations(report):
+        counts[violation["impact"]] = counts.get(violation["impact"], 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- tagged PDF
+
+def _struct_walk(root) -> list:
+    """Every structure element reachable from the structure tree root, depth first."""
+    import pikepdf
+
+    found, stack, seen = [], list(root.get("/K", [])) if isinstance(root.get("/K"), pikepdf.Array) else [root.K], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue
+        if node.objgen != (0, 0):
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        found.append(node)
+        kids = node.get("/K")
+        stack.extend(reversed(list(kids)) if isinstance(kids, pikepdf.Array) else [kids])
+    return found
+
+
+def pdf_structure(path: Path) -> tuple[Counter, list[str]]:
+    """The roles of a tagged PDF's structure elements (counted) and what is wrong with its
+    tagging, as checks the ``pdfua`` package does not make: one structure tree reachable from
+    the catalog whose parent tree maps every marked-content id of every page to an element
+    of that tree (so a tree joined from chunks is whole), nothing but artifacts outside it,
+    MarkInfo, /Lang, the title in the window, PDF/UA identification in XMP, links described
+    or in the tree, figures with /Alt, IDs unique and in the IDTree."""
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return Counter(), ["no StructTreeRoot"]
+        if not bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)):
+            problems.append("MarkInfo /Marked is not true")
+        if not str(pdf.Root.get("/Lang", "")):
+            problems.append("no /Lang in the catalog")
+        if not bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+            problems.append("DisplayDocTitle is not true")
+        if b"pdfuaid:part>1<" not in pdf.Root.Metadata.read_bytes().replace(b" ", b""):
+            problems.append("no PDF/UA identification (pdfuaid:part 1) in XMP")
+        elements = _struct_walk(root)
+        reachable = {e.objgen for e in elements}
+        roles = Counter(str(e.S) for e in elements)
+        if [str(k.S) for k in (root.K if isinstance(root.K, pikepdf.Array) else [root.K])] != ["/Document"]:
+            problems.append("the tree root does not hold exactly one Document element")
+        parents: dict[int, object] = {}
+        nums = root.ParentTree.get("/Nums", [])
+        for i in range(0, len(nums) - 1, 2):
+            parents[int(nums[i])] = nums[i + 1]
+        for number, page in enumerate(pdf.pages, 1):
+            mcids = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                    mcids.append(int(operands[1].MCID))
+            if not mcids:
+                continue
+            key = page.obj.get("/StructParents")
+            entry = parents.get(int(key)) if key is not None else None
+            if not isinstance(entry, pikepdf.Array):
+                problems.append(f"page {number}: marked content but no parent tree array for it")
+                continue
+            for mcid in mcids:
+                if mcid >= len(entry) or entry[mcid].objgen not in reachable:
+                    problems.append(f"page {number}: MCID {mcid} belongs to no element of the tree")
+                elif "/Pg" in entry[mcid] and entry[mcid].Pg.objgen != page.obj.objgen:
+                    # A parent tree shifted wrongly maps the content to another page's element.
+                    problems.append(f"page {number}: MCID {mcid} maps to an element of another page")
+            for annotation in page.obj.get("/Annots", []):
+                if annotation.get("/Subtype") != pikepdf.Name.Link:
+                    continue
+                parent = parents.get(int(annotation.get("/StructParent", -1)))
+                in_tree = parent is not None and parent.objgen in reachable and parent.get("/S") == pikepdf.Name.Link
+                if not str(annotation.get("/Contents", "")) and not in_tree:
+                    problems.append(f"page {number}: a link with neither /Contents nor a Link element")
+        problems += [f"Figure without /Alt on page {e.get('/Pg') and pdf.pages.index(e.Pg) + 1}"
+                     for e in elements if e.S == "/Figure" and "/Alt" not in e]
+        ids = [str(e.ID) for e in elements if "/ID" in e]
+        if len(ids) != len(set(ids)):
+            problems.append("structure element IDs are not unique")
+        named = set(pikepdf.NameTree(root.IDTree).keys()) if "/IDTree" in root else set()
+        if set(ids) - named:
+            problems.append(f"IDs missing from the IDTree: {sorted(set(ids) - named)[:5]}")
+    return roles, problems

@@ -197,6 +197,7 @@ class WriteOptions:
     vertical writing with a right-to-left spine (Traditional Chinese and Japanese books).
     ``cjk_spacing``: the quarter-em space between CJK and Latin text (the ``cjk-spacing``
     output step) in the formats that ask for it.
+    ``pdf_tags``: a tagged PDF (structure tree, artifacts, languages; ``writers/pdf_tags.py``).
     ``keep_html``: a folder where the PDF writer also writes the HTML and CSS it lays out.
     ``cache_dir``: where font subsets are kept between builds (None: not kept).
     """
@@ -206,6 +207,7 @@ class WriteOptions:
     print_mode: bool = default("print")
     embed_fonts: bool | None = default("embed_fonts")
     vertical: bool = default("vertical")
+    pdf_tags: bool = default("pdf_tags")
     cjk_spacing: bool = default("cjk_spacing")
     keep_html: Path | None = default("keep_html")
     cache_dir: Path | None = None

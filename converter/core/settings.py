@@ -187,6 +187,9 @@ SETTINGS: tuple[Setting, ...] = (
          flags=("--embed-fonts/--no-embed-fonts",), shown="on for CJK books"),
     _row("vertical", BOOL, False, "EPUB in vertical writing with a right-to-left spine (Traditional Chinese, "
          "Japanese).", "write", "write.vertical", flags=("--vertical",)),
+    _row("pdf_tags", BOOL, True, "Tagged PDF for screen readers: a structure tree (headings, paragraphs, lists, "
+         "tables, figures with their text alternatives, links, notes), running heads and page numbers as "
+         "artifacts, the language of each passage.", "write", "write.pdf_tags", flags=("--tags/--no-tags",)),
     _row("font_dirs", EXISTING_FOLDERS, (), "Folder of fonts to use besides the installed ones (repeatable).",
          "fonts", key=None, flags=("--font-dir",), shown="none"),
     # -- images and other resources

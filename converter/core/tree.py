@@ -114,3 +114,9 @@ def iter_tree(node: Any) -> Iterator[Any]:
     yield node
     for name in _child_fields(type(node)):
         yield from iter_tree(getattr(node, name))
+
+
+def text_alternative(image: Image, caption: tuple[Inline, ...] = ()) -> str:
+    """What a reader who cannot see ``image`` hears: its alt text, else its title, else the
+    caption of its figure; '' for an image with no words at all (taken as decorative)."""
+    return (image.alt.strip() or image.title.strip() or " ".join(inline_text(caption).split()))

@@ -37,7 +37,8 @@ class WriteContext:
     :func:`prepared` on the whole book), and may skip it for a chapter it takes from its
     cache. ``progress`` is told about long stages (``laying out``); ``cache`` is the
     writer's part of the build cache (None: build cold, keep nothing); ``jobs`` the worker
-    processes it may use (0: one per core)."""
+    processes it may use (0: one per core). ``shared``: what a writer of the book leaves for
+    the writers after it (the PDF's page map, for the EPUB's page list); one per book."""
 
     resources: ResourceLookup
     options: WriteOptions
@@ -46,6 +47,7 @@ class WriteContext:
     progress: Progress = NoProgress()
     cache: CacheStore | None = None
     jobs: int = 0
+    shared: dict = dataclasses.field(default_factory=dict)
 
 
 def stage(name: str) -> str:
@@ -69,7 +71,9 @@ class Writer(Protocol):
 
     def write(self, book: Book, target: Path, ctx: WriteContext) -> None:
         """Render ``book`` into the file ``target``; raise RenderError when it cannot. The
-        book comes as assembled: ``ctx.prepare`` gives each chapter its typography steps."""
+        book comes as assembled: ``ctx.prepare`` gives each chapter its typography steps.
+        A writer may name the formats whose products it uses (``after``, a tuple): it then
+        runs after them in a build of several formats."""
 
 
 def load(spec: str) -> Writer:
@@ -86,6 +90,12 @@ WRITERS: dict[str, Writer] = {writer.name: writer for writer in map(load, (
     "converter.writers.standalone_html:HtmlWriter",
     "converter.writers.plaintext:TextWriter",
 ))}
+
+
+def writing_order(formats: tuple[str, ...]) -> list[str]:
+    """``formats`` in the order their writers run: a writer that uses another's product
+    (its ``after``: the EPUB's page list uses the PDF's pages) runs after it."""
+    return sorted(formats, key=lambda name: any(other in getattr(get_writer(name), "after", ()) for other in formats))
 
 
 def check_formats(values: tuple[str, ...]) -> tuple[str, ...]:

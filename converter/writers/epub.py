@@ -26,7 +26,9 @@ from ..core.model import Book, BookMeta, to_json
 from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
 from ..resources import Resource
 from ..transforms.cjk import QUARTER_EM
+from .epub_a11y import add_metadata, add_page_list, census, package_language
 from .frontmatter_html import cover_page, title_page
+from .pdf import PRINT_PAGES
 from .html import HtmlRenderer, part_section, xhtml_document
 from .theme import settings, stylesheet
 from .ziputil import rewrite_zip, zip_time
@@ -121,12 +123,18 @@ def _vertical(book: Book, ctx) -> bool:
     return True
 
 
-def _hide_landmarks(name: str, data: bytes) -> bytes:
-    """The landmarks are for reading systems; in the contents page they would be a second
-    list under the first (ebooklib cannot mark them hidden)."""
-    if name.endswith("nav.xhtml"):
-        return data.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
-    return data
+def _finish_entry(lang: str, page_list: list[tuple[int, str]]):
+    """What is changed in ebooklib's files: the landmarks are for reading systems, in the
+    contents page they would be a second list under the first (ebooklib cannot mark them
+    hidden); the nav document gets the page list; the package document the book's language."""
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith("nav.xhtml"):
+            data = data.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
+            return add_page_list(data, page_list) if page_list else data
+        if name.endswith(".opf"):
+            return package_language(data, lang)
+        return data
+    return change
 
 
 class _Package:
@@ -141,6 +149,9 @@ class _Package:
         self.used: dict[str, Resource] = {}
         self.cover = ctx.resources.get(book.meta.cover) if book.meta.cover else None
         self.chapter_images: list[str] = []
+        # The PDF's pages, when it was built just before: page-break markers and a page list.
+        self.print_pages: dict[int, dict[int, tuple[int, ...]]] = ctx.shared.get(PRINT_PAGES) or {}
+        self.page_list: list[tuple[int, str]] = []  # (page number, href from the nav document)
         options = json.dumps(dataclasses.asdict(ctx.options), default=str, sort_keys=True)
         self.key_base = content_key("epub-chapter", code_fingerprint(), options, self.lang)
         _metadata(self.out, book.meta, self.lang)
@@ -225,7 +236,9 @@ class _Package:
         """The chapter's page; its body comes from the build cache when the same chapter (the
         same document, number and options) was rendered before."""
         cache = self.ctx.cache
-        key = content_key(self.key_base, str(number), to_json(doc)) if cache is not None else ""
+        breaks = self.print_pages.get(number) or {}
+        key = content_key(self.key_base, str(number), to_json(doc), json.dumps(sorted(breaks.items())))\
+            if cache is not None else ""
         entry = json.loads(cache.get(key) or "null") if cache is not None else None
         self.chapter_images = []
         if isinstance(entry, dict) and all(self.ctx.resources.get(rid) is not None for rid in entry["images"]):
@@ -236,11 +249,13 @@ class _Package:
             # Prefixed ids, as in the one-document PDF: a post's id="note-1" or "chapter-2"
             # cannot then meet the ids the writer makes.
             renderer = HtmlRenderer(self.ctx.resources, self.image_url, notes="endnote", diag=self.ctx.diag,
-                                    chapter_href=_chapter_href, id_prefix=f"c{number}-")
+                                    chapter_href=_chapter_href, id_prefix=f"c{number}-", page_breaks=breaks)
             body = renderer.chapter(self.ctx.prepare(doc), heading_level=1, section_id=f"chapter-{number}")
             if cache is not None:
                 entry = {"body": body, "images": list(dict.fromkeys(self.chapter_images))}
                 cache.put(key, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        self.page_list += [(page, f"{chapter_file(number)}#page-{page}")
+                           for block in sorted(breaks) for page in breaks[block]]
         return self.page(f"chapter-{number}", chapter_file(number), doc.meta.title or str(number), body,
                          doc.meta.lang)
 
@@ -260,7 +275,8 @@ class _Package:
             epub.write_epub(str(target), self.out, {
                 "mtime": _mtime(meta), "raise_exceptions": True, "epub3_landmark": True, "compresslevel": 0,
                 "landmark_title": label("contents", self.lang), "epub2_guide": False, "epub3_pages": False})
-            rewrite_zip(target, zip_time(meta.modified or meta.date), change=_hide_landmarks, stored=("mimetype",))
+            rewrite_zip(target, zip_time(meta.modified or meta.date), change=_finish_entry(self.lang, self.page_list),
+                        stored=("mimetype",))
         except (OSError, ValueError) as exc:
             raise RenderError(f"EPUB writing failed: {exc}", path=target) from exc
 
@@ -274,6 +290,7 @@ class EpubWriter:
 
     name = "epub"
     extension = ".epub"
+    after = ("pdf",)  # its page list marks the PDF's pages when both are built
     # Reading systems do neither halt nor keep-all reliably; the quarter-em space they show.
     transforms: tuple[str, ...] = ("cjk-spacing",)
 
@@ -284,6 +301,9 @@ class EpubWriter:
         package.add_front()
         toc = package.add_chapters()
         package.add_images()
+        page_source = f"{book.meta.title} (PDF, {ctx.options.page_size})" if package.page_list else ""
+        add_metadata(package.out, package.lang, census(book, cover=package.cover is not None),
+                     page_source=page_source, certified_by=book.meta.publisher)
         package.out.toc = toc
         package.out.add_item(epub.EpubNcx())
         package.out.spine = package.spine

@@ -13,7 +13,7 @@ from .html import esc
 def cover_page(book: Book, image_src: str) -> str:
     """A page holding the cover image alone (its alt text is the title, for screen readers)."""
     return (f'<section class="cover" epub:type="cover"><img class="cover-image" src="{esc(image_src)}"'
-            f' alt="{esc(book.meta.title)}"/></section>')
+            f' alt="{esc(book.meta.title)}" role="doc-cover"/></section>')
 
 
 def title_page(book: Book) -> str:

@@ -13,18 +13,19 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from ..core.diagnostics import Diagnostics
 from ..core.labels import embed_label
+from ..core.labels import label as text_label
 from ..core.langtag import canonical, is_rtl
 from ..core.model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
-    Strike, Strong, Subscript, Superscript, Table, Text, ThematicBreak, chapter_target,
+    Strike, Strong, Subscript, Superscript, Table, TableRow, Text, ThematicBreak, chapter_target,
 )
-from ..core.tree import block_texts, inline_text
+from ..core.tree import block_texts, inline_text, text_alternative
 from ..core.urls import is_web_url
 from ..resources import Resource, ResourceLookup
 
@@ -35,6 +36,7 @@ def esc(text: str) -> str:
     return escape(text, quote=True)
 
 
+_TAG_START_RE = re.compile(r"^<[a-z0-9]+")
 _ESCAPED_RUN_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", re.I)
 
@@ -90,6 +92,11 @@ class HtmlRenderer:
     ``image_url`` maps a resolved resource to the URL the medium uses; ``chapter_href``
     maps a chapter link (number, fragment) to the medium's internal link (None: such links
     become plain text). ``link_notes``: print the URL of an external link in a footnote.
+    ``block_marks``: the chapter's number, written on each of its top-level blocks
+    (``data-b="<chapter>.<block>"``) so that a PDF layout can tell on which page each block
+    starts (0: none). ``page_breaks``: page numbers of the print edition to mark before
+    top-level blocks (block index → pages; -1: before the chapter's title), for an EPUB's
+    page list.
     """
 
     resources: ResourceLookup
@@ -99,10 +106,13 @@ class HtmlRenderer:
     diag: Diagnostics | None = None
     chapter_href: Callable[[int, str], str] | None = None
     link_notes: bool = False
+    block_marks: int = 0
+    page_breaks: dict[int, tuple[int, ...]] | None = None
     _endnotes: list[str] = field(default_factory=list)
     _in_link: int = 0
     _no_notes: int = 0  # inside a footnote or heading, where another footnote cannot go
     _lang: str = ""  # the chapter's, for the words the writer adds
+    _level: int = 0  # the last heading's level: the next may go at most one deeper
 
     # ------------------------------------------------------------------ chapters
     def chapter(self, doc: Document, *, heading_level: int = 1, number: int | None = None,
@@ -112,7 +122,8 @@ class HtmlRenderer:
         meta = doc.meta
         self._lang = meta.lang
         h = min(heading_level, 6)
-        body = self.blocks(doc.blocks, heading_offset=h)
+        self._level = h
+        body = self._body(doc.blocks, h)
         byline = []
         if meta.date:
             byline.append(f'<span class="date">{esc(meta.date[:10])}</span>')
@@ -121,17 +132,38 @@ class HtmlRenderer:
         if is_web_url(meta.source_url):
             byline.append(f'<a class="source" href="{esc(meta.source_url)}">{esc(display_url(meta.source_url))}</a>')
         parts = [f'<section class="chapter" id="{esc(section_id or self.id_prefix + "chapter")}"'
-                 f' epub:type="chapter"{lang_attrs(meta.lang)}>',
-                 f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
+                 f' epub:type="chapter" role="doc-chapter"{lang_attrs(meta.lang)}>',
+                 self._page_marks(-1) + f'<h{h} class="chapter-title">{esc(meta.title)}</h{h}>']
         if byline:
             parts.append(f'<p class="byline">{" ".join(byline)}</p>')
         parts.append(body)
         if self._endnotes:
-            parts.append('<aside class="endnotes" epub:type="footnotes"><ol>')
+            # DPUB-ARIA roles beside every epub:type, for assistive technology that reads
+            # ARIA and not EPUB's vocabulary (Ace: epub-type-has-matching-role). A list item
+            # cannot take a note role; "endnote" is the type reading systems pop up.
+            parts.append('<section class="endnotes" epub:type="endnotes" role="doc-endnotes"><ol>')
             parts.extend(self._endnotes)
-            parts.append("</ol></aside>")
+            parts.append("</ol></section>")
         parts.append("</section>")
         return "\n".join(parts)
+
+    def _body(self, blocks: tuple[Block, ...], offset: int) -> str:
+        """The chapter's top-level blocks, with their marks for the page list (see the class)."""
+        if not self.block_marks and not self.page_breaks:
+            return self.blocks(blocks, heading_offset=offset)
+        out = []
+        for index, b in enumerate(blocks):
+            html = self.block(b, offset)
+            if self.block_marks:
+                html = _TAG_START_RE.sub(f'\\g<0> data-b="{self.block_marks}.{index}"', html, count=1)
+            out.append(self._page_marks(index) + html)
+        return "\n".join(out)
+
+    def _page_marks(self, index: int) -> str:
+        """Page-break markers before top-level block ``index`` (-1: the chapter's start)."""
+        pages = (self.page_breaks or {}).get(index, ())
+        return "".join(f'<span class="pagebreak" id="page-{n}" epub:type="pagebreak" role="doc-pagebreak"'
+                       f' aria-label="{n}"></span>' for n in pages)
 
     # ------------------------------------------------------------------ blocks
     def blocks(self, blocks: tuple[Block, ...], *, heading_offset: int = 1) -> str:
@@ -141,7 +173,11 @@ class HtmlRenderer:
         if isinstance(b, Paragraph):
             return f"<p>{self.inlines(b.content)}</p>"
         if isinstance(b, Heading):
-            level = min(b.level + offset, 6)
+            # No gaps in the outline (WCAG 1.3.1; Ace's heading-order): a heading goes at most
+            # one level below the one before it, whatever the post's levels (a subheading made
+            # from a bold line, a heading in a quotation).
+            level = min(b.level + offset, 6, self._level + 1) if self._level else min(b.level + offset, 6)
+            self._level = level
             hid = f' id="{esc(self.id_prefix + b.attrs.id)}"' if b.attrs.id else ""
             self._no_notes += 1
             try:
@@ -183,10 +219,12 @@ class HtmlRenderer:
     def _figure(self, f: Figure) -> str:
         caption = f"<figcaption>{self.inlines(f.caption)}</figcaption>" if f.caption else ""
         resource = self.resources.get(f.image.src)
+        # The caption is the image's text alternative when the post gives none.
+        image = replace(f.image, alt=text_alternative(f.image, f.caption))
         if resource is None:
-            return (f'<figure class="placeholder">{self._placeholder(f.image, block=True)}'
+            return (f'<figure class="placeholder">{self._placeholder(image, block=True)}'
                     f"{caption}</figure>")
-        return f"<figure>{self._img(f.image, resource)}{caption}</figure>"
+        return f"<figure>{self._img(image, resource)}{caption}</figure>"
 
     def _table(self, t: Table, offset: int) -> str:
         out = ["<table>"]
@@ -198,9 +236,11 @@ class HtmlRenderer:
             out.append(f"<{section}>")
             for row in rows:
                 cells = []
-                for c in row.cells:
-                    tag = "th" if c.header else "td"
-                    attrs = ""
+                for column, c in enumerate(row.cells):
+                    # An empty header cell heads nothing (axe: empty-table-header).
+                    header = c.header and any(t.strip() for t in block_texts(c.content))
+                    tag = "th" if header else "td"
+                    attrs = _scope(section, column, row) if header else ""
                     if c.colspan > 1:
                         attrs += f' colspan="{c.colspan}"'
                     if c.rowspan > 1:
@@ -279,11 +319,15 @@ class HtmlRenderer:
 
     def _img(self, image: Image, resource: Resource) -> str:
         title = f' title="{esc(image.title)}"' if image.title else ""
-        return (f'<img src="{esc(self.image_url(resource))}" alt="{esc(image.alt)}"{title}'
+        alt = text_alternative(image)
+        # An image with no words at all (no alt, title or caption) is taken as decorative:
+        # assistive technology skips it rather than reading its file name.
+        role = "" if alt else ' role="presentation"'
+        return (f'<img src="{esc(self.image_url(resource))}" alt="{esc(alt)}"{title}{role}'
                 f' width="{resource.width}" height="{resource.height}"/>')
 
     def _placeholder(self, image: Image, *, block: bool) -> str:
-        label = esc(image.alt or image.title or "Image")
+        label = esc(image.alt or image.title or text_label("image", self._lang))
         source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
         url = esc(source)
         if source.startswith(("http://", "https://")) and not self._in_link:
@@ -318,9 +362,17 @@ class HtmlRenderer:
         rid = f"noteref-{self.id_prefix}{number}"
         body = self.blocks(inner_blocks)
         self._endnotes[number - 1] = (
-            f'<li id="{nid}" epub:type="footnote">{body}'
-            f'<p class="backlink"><a href="#{rid}">↩</a></p></li>')
-        return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref">{number}</a>'
+            f'<li id="{nid}" epub:type="endnote">{body}'
+            f'<p class="backlink"><a href="#{rid}" role="doc-backlink">↩</a></p></li>')
+        return f'<a class="noteref" id="{rid}" href="#{nid}" epub:type="noteref" role="doc-noteref">{number}</a>'
+
+
+def _scope(section: str, column: int, row: TableRow) -> str:
+    """A header cell's ``scope``: its column's in the table head or in a body row of header
+    cells only, its row's when it opens a body row of data."""
+    if section == "tbody" and column == 0 and not all(c.header for c in row.cells):
+        return ' scope="row"'
+    return ' scope="col"'
 
 
 def _plain(block: Block) -> str:
@@ -345,7 +397,7 @@ def data_uri(resource: Resource) -> str:
 
 def part_section(title: str, part_id: str) -> str:
     """A part page: the group's title alone."""
-    return (f'<section class="part" id="{esc(part_id)}" epub:type="part">'
+    return (f'<section class="part" id="{esc(part_id)}" epub:type="part" role="doc-part">'
             f'<h1 class="part-title">{esc(title)}</h1></section>')
 
 
@@ -357,10 +409,10 @@ def chapter_anchor(number: int, fragment: str = "") -> str:
 
 def book_sections(book: Book, resources: ResourceLookup, *, notes: str, image_url: Callable[[Resource], str],
                   chapter_href: Callable[[int, str], str] | None = None, link_notes: bool = False,
-                  diag: Diagnostics | None = None) -> Iterator[str]:
+                  diag: Diagnostics | None = None, block_marks: bool = False) -> Iterator[str]:
     """The book's part and chapter sections in reading order. Chapter ``n`` is
     ``<section id="chapter-n">``, part ``n`` is ``id="part-n"``; ids inside a chapter are
-    prefixed ``c<n>-``."""
+    prefixed ``c<n>-``. ``block_marks``: mark the chapters' top-level blocks (HtmlRenderer)."""
     number = 0
     for part_index, part in enumerate(book.parts):
         level = 1
@@ -370,7 +422,8 @@ def book_sections(book: Book, resources: ResourceLookup, *, notes: str, image_ur
         for doc in part.chapters:
             number += 1
             renderer = HtmlRenderer(resources, image_url, notes=notes, id_prefix=f"c{number}-", diag=diag,
-                                    chapter_href=chapter_href, link_notes=link_notes)
+                                    chapter_href=chapter_href, link_notes=link_notes,
+                                    block_marks=number if block_marks else 0)
             yield renderer.chapter(doc, heading_level=level, section_id=f"chapter-{number}")
 
 

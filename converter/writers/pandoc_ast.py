@@ -19,7 +19,7 @@ from ..core.model import (
     Figure, Heading, Image, Inline, LineBreak, Link, Note, OrderedList, Paragraph, Ruby, Span,
     Strike, Strong, Subscript, Superscript, Table, TableCell, Text, ThematicBreak, chapter_target,
 )
-from ..core.tree import block_texts, inline_text
+from ..core.tree import block_texts, inline_text, text_alternative
 from ..core.urls import is_web_url
 from ..fonts.policy import stack_for
 from ..resources import ResourceLookup
@@ -118,7 +118,7 @@ class PandocBuilder:
             resource = self.resources.get(i.src)
             if resource is None:
                 return self._placeholder_inlines(i)
-            return [{"t": "Image", "c": [_NO_ATTR, text_inlines(i.alt), [str(resource.path), i.title]]}]
+            return [{"t": "Image", "c": [_NO_ATTR, text_inlines(text_alternative(i)), [str(resource.path), i.title]]}]
         if isinstance(i, LineBreak):
             return [{"t": "LineBreak"}]
         if isinstance(i, Note):
@@ -186,7 +186,9 @@ class PandocBuilder:
             if caption:
                 blocks.append({"t": "Div", "c": [custom_style("Image Caption"), [{"t": "Para", "c": caption}]]})
             return blocks
-        image = {"t": "Image", "c": [_NO_ATTR, text_inlines(f.image.alt), [str(resource.path), f.image.title]]}
+        # Word shows the text alternative as the picture's description (wp:docPr descr).
+        alt = text_alternative(f.image, f.caption)
+        image = {"t": "Image", "c": [_NO_ATTR, text_inlines(alt), [str(resource.path), f.image.title]]}
         if not caption:
             return [{"t": "Para", "c": [image]}]
         return [{"t": "Figure", "c": [_NO_ATTR, [None, [{"t": "Plain", "c": caption}]],

@@ -25,6 +25,9 @@ from .theme import stylesheet
 
 
 RESOURCE_SCHEME = "converter-resource:"
+# The key under which the PDF writer leaves its page map (``pdf_layout.page_map``) for the
+# writers after it (``WriteContext.shared``).
+PRINT_PAGES = "print-pages"
 
 
 def resource_url(resource: Resource) -> str:
@@ -57,8 +60,9 @@ def book_html(book: Book, resources: ResourceLookup, *, print_mode: bool = False
     front.append(title_page(book))
     if has_contents(book):
         front.append(contents(book, lambda anchor: "#" + anchor))
+    # Blocks marked so that the layout tells on which page each starts (an EPUB's page list).
     sections = list(book_sections(book, resources, notes="footnote", image_url=resource_url,
-                                  chapter_href=chapter_anchor, link_notes=print_mode, diag=diag))
+                                  chapter_href=chapter_anchor, link_notes=print_mode, diag=diag, block_marks=True))
     mode = "print" if print_mode else "screen"
     prolog = (f"<!DOCTYPE html>\n<html{lang_attrs(book.meta.lang)}>\n<head>\n<meta charset=\"utf-8\"/>\n"
               f"{_head(book)}\n</head>\n<body class=\"{mode}\">\n")
@@ -84,9 +88,11 @@ class PdfWriter:
         css = stylesheet(options.theme, "print", book.meta.lang) + page_css(options.page_size, options.print_mode)
         pieces = book_html(book, ctx.resources, print_mode=options.print_mode, diag=ctx.diag)
         try:
-            pdf_layout.lay_out_book(pieces, css, target, meta=book.meta, print_mode=options.print_mode,
+            laid_out = pdf_layout.lay_out_book(pieces, css, target, meta=book.meta, print_mode=options.print_mode,
                                     lookup=ctx.resources, diag=ctx.diag, jobs=ctx.jobs, cache=ctx.cache,
                                     progress=ctx.progress, keep_html=options.keep_html,
-                                    chunk_chars=pdf_layout.CHUNK_CHARS)
+                                    chunk_chars=pdf_layout.CHUNK_CHARS, tags=options.pdf_tags)
         except (OSError, ValueError, RecursionError) as exc:
             raise RenderError(f"PDF rendering failed: {exc}", path=target) from exc
+        # Where each chapter and block starts, for an EPUB built next (its page list).
+        ctx.shared[PRINT_PAGES] = pdf_layout.page_map(laid_out)

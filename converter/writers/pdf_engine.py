@@ -25,7 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..core.diagnostics import Diagnostic
-from . import pdf_hooks
+from . import pdf_hooks, pdf_tags
 from .pdf import RESOURCE_SCHEME
 
 
@@ -34,7 +34,8 @@ class ChunkTask:
     """One chunk to lay out. ``start``: its first page number when known before layout
     (else the worker asks at the barrier); ``side``: ``right``/``left`` with ``start``.
     ``resources``: resource id → (file, media type) for the images it names. ``target``:
-    where its PDF goes; None lays it out for its page count and anchors only."""
+    where its PDF goes; None lays it out for its page count and anchors only. ``tags``: a
+    tagged PDF (``pdf_tags``)."""
 
     index: int
     html: str
@@ -44,6 +45,7 @@ class ChunkTask:
     target: str | None
     start: int | None = None
     side: str = "right"
+    tags: bool = False
 
 
 @dataclass(slots=True)
@@ -55,6 +57,8 @@ class PageLayout:
     height: float
     bookmarks: list[tuple]
     anchors: list[str]
+    blocks: list[str] = field(default_factory=list)  # the marked blocks that start on it
+    continued: bool = False  # whether a marked block begun on an earlier page goes on here
 
 
 @dataclass(slots=True)
@@ -104,6 +108,8 @@ def lay_out(task: ChunkTask,
     """Lay out ``task`` (and write its PDF when it has a target). ``on_paginated`` is called
     at the barrier when ``task.start`` is unknown."""
     pdf_hooks.install()
+    if task.tags:
+        pdf_tags.install()
     if not _FONT_CONFIG:
         _FONT_CONFIG.append(FontConfiguration())  # one per process: fonts are loaded once
     font_config = _FONT_CONFIG[0]
@@ -123,10 +129,12 @@ def lay_out(task: ChunkTask,
         document = HTML(string=task.html, base_url=None, url_fetcher=fetcher).render(
             stylesheets=[CSS(string=task.css, url_fetcher=fetcher, font_config=font_config)],
             font_config=font_config)
-        pages = [PageLayout(page.width, page.height, [tuple(b) for b in page.bookmarks], list(page.anchors))
+        started: set[str] = set()
+        pages = [PageLayout(page.width, page.height, [tuple(b) for b in page.bookmarks], list(page.anchors),
+                            *_blocks_starting(page, started))
                  for page in document.pages]
         if task.target is not None:
-            document.write_pdf(task.target, custom_metadata=True)
+            document.write_pdf(task.target, custom_metadata=True, pdf_tags=task.tags)
         fonts = pdf_hooks.STATE["fonts"]
         own_strings = pdf_hooks.STATE["own_strings"]
     finally:
@@ -136,6 +144,24 @@ def lay_out(task: ChunkTask,
     _release_memory()
     return ChunkLayout(task.index, pages, own_strings, fonts, diagnostics, time.perf_counter() - began,
                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+def _blocks_starting(page, started: set[str]) -> tuple[list[str], bool]:
+    """The blocks marked ``data-b`` (``html.HtmlRenderer.block_marks``) whose first box is on
+    ``page`` (a block split across pages has boxes on each, only the first counts), and
+    whether the page holds the rest of a block begun earlier."""
+    found, continued = [], False
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        mark = element.get("data-b") if element is not None else None
+        if not mark:
+            continue
+        if mark in started:
+            continued = continued or mark not in found
+        else:
+            started.add(mark)
+            found.append(mark)
+    return found, continued
 
 
 def _release_memory() -> None:

@@ -5,7 +5,8 @@ named destinations of every chunk in one name tree; links to another chunk (``xr
 URIs, see ``pdf_layout``) turned into links to its named destination; one outline, nested
 by WeasyPrint's own algorithm over every page's bookmarks; the document information and
 language of the first chunk, the book's XMP packet; one font program per face
-(``pdf_fonts``). Saved with object streams and a deterministic identifier.
+(``pdf_fonts``); for a tagged book one structure tree (``pdf_tags``) and the title shown in
+the viewer's window. Saved with object streams and a deterministic identifier.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.model import BookMeta
 from .pdf_fonts import merge_fonts
 from .pdf_layout import XREF, LaidOut
+from .pdf_tags import StructureMerger
 from .xmp import xmp_packet
 
 # CSS pixels to PDF points (WeasyPrint's default zoom).
@@ -59,9 +61,11 @@ def _outline(pdf: pikepdf.Pdf, fake_pages: list[SimpleNamespace]) -> int:
     return count
 
 
-def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, diag: Diagnostics) -> dict:
+def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, diag: Diagnostics,
+         tags: bool = False) -> dict:
     """Write the joined PDF to ``target``; returns counts for benchmarks and tests."""
     pdf = pikepdf.new()
+    structure = StructureMerger(pdf)
     sources = [pikepdf.open(path) for path in laid_out.files]
     destinations: dict[str, tuple[int, float, float]] = {}
     fake_pages: list[SimpleNamespace] = []
@@ -78,6 +82,7 @@ def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, d
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # PageCopyWarning: the destinations are merged here
                 pdf.pages.extend(source.pages)
+            structure.add(source, list(pdf.pages)[base:])
             fake_pages.extend(SimpleNamespace(bookmarks=page.bookmarks, height=page.height)
                               for page in chunk.layout.pages)
             names = source.Root.get("/Names", {}).get("/Dests")
@@ -97,10 +102,14 @@ def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, d
                     font_uses[key[1:]].append((chunk.index, fonts))
         first = sources[0]
         pdf.trailer.Info = pdf.copy_foreign(first.trailer.Info) if "/Info" in first.trailer else Dictionary()
-        for key in ("/Lang", "/ViewerPreferences", "/MarkInfo", "/PageLabels"):
+        # MarkInfo comes with the structure tree; ViewerPreferences are set here.
+        for key in ("/Lang", "/PageLabels"):
             if key in first.Root:
                 value = first.Root[key]
                 pdf.Root[key] = pdf.copy_foreign(value) if value.is_indirect else value
+        # The window shows the book's title, not the file's name.
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        structure.finish()
         tree = pikepdf.NameTree.new(pdf)
         for name in sorted(destinations):
             page_index, x, y = destinations[name]
@@ -114,7 +123,7 @@ def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, d
         from weasyprint import __version__ as weasyprint_version
 
         pdf.Root.Metadata = pdf.make_indirect(pikepdf.Stream(
-            pdf, xmp_packet(meta, f"WeasyPrint {weasyprint_version}"),
+            pdf, xmp_packet(meta, f"WeasyPrint {weasyprint_version}", pdfua=tags),
             Type=Name.Metadata, Subtype=Name.XML))
         pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  fix_metadata_version=False, deterministic_id=True)
@@ -122,7 +131,7 @@ def join(laid_out: LaidOut, target: Path, *, meta: BookMeta, print_mode: bool, d
         for source in sources:
             source.close()
     return {"pages": len(fake_pages), "blanks": blanks, "destinations": len(destinations), "links": rewritten,
-            "bookmarks": bookmarks, **fonts}
+            "bookmarks": bookmarks, "tagged_chunks": structure.chunks, **fonts}
 
 
 def _internal_links(pdf: pikepdf.Pdf, destinations: dict) -> tuple[int, int]:

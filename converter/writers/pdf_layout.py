@@ -287,8 +287,9 @@ class ChunkedLayout:
 
     def __init__(self, book: BookHtml, css: str, *, print_mode: bool, work: Path, lookup, diag: Diagnostics,
                  jobs: int = 0, cache: CacheStore | None = None, progress: Progress | None = None,
-                 chunk_chars: int = CHUNK_CHARS) -> None:
+                 chunk_chars: int = CHUNK_CHARS, tags: bool = False) -> None:
         self.book = book
+        self.tags = tags
         self.css, _ = page_references(css)
         self.print_mode = print_mode
         self.lookup = lookup
@@ -313,9 +314,8 @@ class ChunkedLayout:
                                      self.css)
         return content_key(self._base, html)
 
-    @staticmethod
-    def _pdf_key(layout_key: str, chunk: Chunk) -> str:
-        return content_key("pdf-file", layout_key, str(chunk.start), chunk.side,
+    def _pdf_key(self, layout_key: str, chunk: Chunk) -> str:
+        return content_key("pdf-file", layout_key, str(chunk.start), chunk.side, "tagged" if self.tags else "",
                            json.dumps(chunk.carry, sort_keys=True, ensure_ascii=False))
 
     def _cached_layout(self, key: str):
@@ -326,8 +326,8 @@ class ChunkedLayout:
             return None
         try:
             entry = json.loads(data)
-            pages = [PageLayout(w, h, [tuple(b) for b in bookmarks], anchors)
-                     for w, h, bookmarks, anchors in entry["pages"]]
+            pages = [PageLayout(w, h, [tuple(b) for b in bookmarks], anchors, blocks, continued)
+                     for w, h, bookmarks, anchors, blocks, continued in entry["pages"]]
             fonts = {name: {**font, "glyphs": set(font["glyphs"])} for name, font in entry["fonts"].items()}
             return ChunkLayout(entry["index"], pages, entry["own"], fonts)
         except (ValueError, KeyError, TypeError):
@@ -337,7 +337,8 @@ class ChunkedLayout:
         if self.cache is None:
             return
         entry = {"index": layout.index, "own": layout.own_strings,
-                 "pages": [[p.width, p.height, p.bookmarks, p.anchors] for p in layout.pages],
+                 "pages": [[p.width, p.height, p.bookmarks, p.anchors, p.blocks, p.continued]
+                           for p in layout.pages],
                  "fonts": {name: {**font, "glyphs": sorted(font["glyphs"])} for name, font in layout.fonts.items()}}
         self.cache.put(key, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
@@ -414,7 +415,7 @@ class ChunkedLayout:
 
         return ChunkTask(chunk.index, html, self.css, dict(chunk.carry), resources_of(html, self.lookup),
                          str(self.files[chunk.index]) if final else None, chunk.start if known else None,
-                         chunk.side)
+                         chunk.side, self.tags)
 
     def _pass(self, pool: _Pool, *, pass_two: bool) -> int | None:
         """Pass 1: lay out the chunks not laid out yet, page references as placeholders (the
@@ -474,19 +475,47 @@ class ChunkedLayout:
                 changed = index
 
 
+def page_map(laid_out: LaidOut) -> dict[int, dict[int, tuple[int, ...]]]:
+    """Where the pages of the laid-out book begin, for an EPUB's page list: chapter number →
+    top-level block index (-1: the chapter's start) → the page numbers to mark there. A page
+    is marked before the first chapter or block that starts on it; a page on which nothing
+    starts but the rest of a long block is marked with the next page that has a start; pages
+    before the first chapter (cover, title page, contents), part pages and blank pages are
+    not marked."""
+    marks: dict[int, dict[int, list[int]]] = {}
+    waiting: list[int] = []
+    opened: set[int] = set()  # a chapter's anchor is on every page its section's boxes are
+    for chunk in laid_out.chunks:
+        for offset, page in enumerate(chunk.layout.pages):
+            number = chunk.start + offset
+            chapters = {int(a[len("chapter-"):]) for a in page.anchors
+                        if a.startswith("chapter-") and a[len("chapter-"):].isdigit()} - opened
+            opened |= chapters
+            starts = [(chapter, -1) for chapter in chapters]
+            starts += [tuple(int(x) for x in mark.split(".")) for mark in page.blocks]
+            if not starts:
+                if page.continued:  # the page holds only the middle of a block
+                    waiting.append(number)
+                continue
+            chapter, block = min(starts)
+            marks.setdefault(chapter, {}).setdefault(block, []).extend(waiting + [number])
+            waiting = []
+    return {chapter: {block: tuple(pages) for block, pages in blocks.items()} for chapter, blocks in marks.items()}
+
+
 def lay_out_book(book: BookHtml, css: str, target: Path, *, meta, print_mode: bool, lookup, diag: Diagnostics,
                  jobs: int = 0, cache: CacheStore | None = None, progress: Progress | None = None,
-                 keep_html: Path | None = None, chunk_chars: int = CHUNK_CHARS) -> LaidOut:
-    """Lay out ``book`` in chunks and join them into the PDF ``target``."""
+                 keep_html: Path | None = None, chunk_chars: int = CHUNK_CHARS, tags: bool = False) -> LaidOut:
+    """Lay out ``book`` in chunks and join them into the PDF ``target`` (tagged with ``tags``)."""
     from .pdf_join import join
 
     with tempfile.TemporaryDirectory(prefix="converter-pdf-") as work_name:
         layout = ChunkedLayout(book, css, print_mode=print_mode, work=Path(work_name), lookup=lookup, diag=diag,
-                               jobs=jobs, cache=cache, progress=progress, chunk_chars=chunk_chars)
+                               jobs=jobs, cache=cache, progress=progress, chunk_chars=chunk_chars, tags=tags)
         laid_out = layout.run()
         if keep_html is not None:
             keep(layout, keep_html)
-        join(laid_out, target, meta=meta, print_mode=print_mode, diag=diag)
+        join(laid_out, target, meta=meta, print_mode=print_mode, diag=diag, tags=tags)
     return laid_out
 
 

@@ -20,6 +20,7 @@ NS = {
     "xmp": "http://ns.adobe.com/xap/1.0/",
     "pdf": "http://ns.adobe.com/pdf/1.3/",
     "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
 }
 for _prefix, _uri in NS.items():
     register_namespace(_prefix, _uri)  # ElementTree's prefixes are global; these are XMP's usual ones
@@ -40,8 +41,9 @@ def _container(parent: Element, prop: str, kind: str, values: list[str], *, lang
         item.text = value
 
 
-def xmp_packet(meta: BookMeta, producer: str) -> bytes:
-    """The XMP packet (UTF-8, with its ``<?xpacket?>`` wrapper) for ``meta``."""
+def xmp_packet(meta: BookMeta, producer: str, *, pdfua: bool = False) -> bytes:
+    """The XMP packet (UTF-8, with its ``<?xpacket?>`` wrapper) for ``meta``; ``pdfua``: with
+    the PDF/UA-1 identification (a tagged PDF)."""
     root = Element(_q("x", "xmpmeta"))
     rdf = SubElement(root, _q("rdf", "RDF"))
     desc = SubElement(rdf, _q("rdf", "Description"), {_q("rdf", "about"): ""})
@@ -65,6 +67,8 @@ def xmp_packet(meta: BookMeta, producer: str) -> bytes:
     ):
         if value:
             SubElement(desc, _q(prefix, prop)).text = value
+    if pdfua:
+        SubElement(desc, _q("pdfuaid", "part")).text = "1"
     body = tostring(root, encoding="unicode")
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' + body
             + '\n<?xpacket end="r"?>').encode("utf-8")
