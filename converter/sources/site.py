@@ -14,7 +14,6 @@ Discovery finds the site once per folder and hands it to every post in a :class:
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..core.urls import is_web_url
+from .frontmatter import escape_tabs, load_yaml
 
 SEARCH_DEPTH = 5
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
@@ -98,12 +98,10 @@ def _load(path: Path, kind: str) -> Any:
         return tomllib.loads(data)
     if kind == "json":
         return json.loads(data)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+        return load_yaml(data)
     except yaml.YAMLError:
-        # Hexo reads tab-indented YAML (tabs after a newline become two spaces each).
-        return yaml.load(re.sub(r"(?<=\n)\t+", lambda m: "  " * len(m.group()), data), Loader=loader)  # noqa: S506
+        return load_yaml(escape_tabs(data))  # Hexo reads tab-indented YAML
 
 
 def _kind(path: Path) -> str:
