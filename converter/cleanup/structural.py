@@ -187,29 +187,37 @@ def _signals(node: LexborNode) -> tuple[bool, bool, bool]:
     """(a date or time, a comment permalink or reply link, an author) in the byline of
     ``node``: within its first or last few words, where comment headers and footers are
     (an article that mentions a date in its middle has no byline there)."""
-    marks: list[tuple[int, str]] = []
+    # Offsets first, then the checks on what lies near either edge only: a candidate may
+    # hold most of an article, and its middle can give no byline.
+    places: list[tuple[int, LexborNode, str]] = []
     offset = 0
     for desc in node.traverse(include_text=True):
         if desc.tag == "-text":
-            line = " ".join((desc.text_content or "").split())
+            words = (desc.text_content or "").split()
+            line = " ".join(words)
             if line and len(line) <= _SHORT_LINE:
-                if _DATE_TEXT_RE.search(line):
-                    marks.append((offset, "date"))
-                if _AUTHOR_TEXT_RE.search(line):
-                    marks.append((offset, "author"))
-            offset += len("".join((desc.text_content or "").split()))
+                places.append((offset, desc, line))
+            offset += len(line) - len(words) + 1 if words else 0
+        elif desc.is_element_node:
+            places.append((offset, desc, ""))
+    kinds: set[str] = set()
+    for at, desc, line in places:
+        if _EDGE < at < offset - _EDGE:
             continue
-        if not desc.is_element_node:
+        if line:
+            if _DATE_TEXT_RE.search(line):
+                kinds.add("date")
+            if _AUTHOR_TEXT_RE.search(line):
+                kinds.add("author")
             continue
         if desc.tag == "time" or "datetime" in desc.attributes:
-            marks.append((offset, "date"))
+            kinds.add("date")
         elif desc.tag == "a":
             text = " ".join((desc.text(deep=True) or "").split()).lower()
             if _COMMENT_HREF_RE.search(desc.attributes.get("href") or "") or text in _PERMALINK_WORDS:
-                marks.append((offset, "permalink"))
+                kinds.add("permalink")
         if desc.css_matches(_AUTHOR_SELECTOR):
-            marks.append((offset, "author"))
-    kinds = {kind for at, kind in marks if at <= _EDGE or at >= offset - _EDGE}
+            kinds.add("author")
     return "date" in kinds, "permalink" in kinds, "author" in kinds
 
 
