@@ -3,10 +3,16 @@
 Builds (1) the whole dev corpus (../shared/corpus/dev) as one PDF, EPUB and DOCX book, and
 (2) the bundled examples at three page widths and one DOCX per CJK example, then checks:
 
-* kinsoku   rendered PDF lines starting with a closing mark or ending with an opening one: 0
+* kinsoku   rendered PDF lines starting with a closing mark or ending with an opening one: 0;
+            the same in LibreOffice's PDF of the dev book's DOCX; lines the source itself starts
+            (or ends) that way are exempt and counted
+* justify   full lines of CJK text: no gap between two glyphs wider than 0.5 em, pure CJK
+            lines flush with the right edge (glyph positions, tests.checks.justification_gaps)
 * fonts     the CJK characters of every chapter are set in its language's face (SC for
             zh-Hans, TC/HK for zh-Hant, JP, KR); pdffonts: no Type 3, nothing unembedded
-* tofu      the glyph coverage report (characters no configured font has), listed
+* tofu      the glyph coverage report (characters no installed font has), listed; the EPUB
+            draws everything else from its embedded faces (fallback subsets included), the PDF
+            draws no .notdef, the DOCX names fallback fonts for symbols and emoji
 * spacing   Han–space–Han in the text of the PDF, EPUB and DOCX that the source lacks: 0
 * epub      EPUBCheck clean with embedded fonts; the subsets cover every character; the
             fonts add at most 6 MB; the vertical zh-Hant example has an rtl spine
@@ -38,8 +44,8 @@ from converter.core.options import ReadOptions  # noqa: E402
 from converter.core.tree import block_texts  # noqa: E402
 from converter.pipeline import inspect_documents  # noqa: E402
 from tests.checks import (  # noqa: E402
-    FACE_TAGS, fonts_per_chapter, han_space_han, kinsoku_violations, libreoffice_asian_fonts,
-    libreoffice_glyph_forms, paragraph_edges, pdf_lines,
+    FACE_TAGS, epub_uncovered, fonts_per_chapter, han_space_han, justification_gaps, kinsoku_violations,
+    libreoffice_asian_fonts, libreoffice_convert, libreoffice_glyph_forms, paragraph_edges, pdf_lines, pdf_notdef,
 )
 
 EXAMPLES = ROOT / "examples" / "posts"
@@ -147,9 +153,19 @@ def corpus_checks(corpus: Path, work: Path) -> None:
     exempt = paragraph_edges(text for result in inspect_documents((str(corpus),), ReadOptions())
                              if result.doc is not None for text in block_texts(result.doc.blocks))
     bad = kinsoku_violations(lines, exempt)
+    exempted = len(kinsoku_violations(lines)) - len(bad)
     check("kinsoku (dev book PDF)", not bad,
-          f"{len(lines)} lines, {len(bad)} violations {bad[:10]}; exempt: paragraphs the source starts with a "
-          f"closing mark {sorted(exempt[0])} or ends with an opening one {sorted(exempt[1])}")
+          f"{len(lines)} lines, {len(bad)} violations {bad[:10]}; {exempted} lines exempt: paragraphs or lines the "
+          f"source starts with a closing mark {sorted(exempt[0])} or ends with an opening one {sorted(exempt[1])}")
+    just = justification_gaps(pdf)
+    check("justification (dev book PDF)", just.lines > 1000 and not just.wide and not just.ragged,
+          f"{just.lines} full CJK lines; gaps over 0.5 em: {len(just.wide)} {just.wide[:5]}; pure CJK lines short "
+          f"of the right edge: {len(just.ragged)} {just.ragged[:5]}")
+    lo_lines = pdf_lines(libreoffice_convert(docx, work / "dev-lo", "pdf"))
+    lo_bad = kinsoku_violations(lo_lines, exempt)
+    check("kinsoku (dev book DOCX, LibreOffice's PDF)", len(lo_lines) > 1000 and not lo_bad,
+          f"{len(lo_lines)} lines, {len(lo_bad)} violations {lo_bad[:10]}; "
+          f"{len(kinsoku_violations(lo_lines)) - len(lo_bad)} lines exempt")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
     type3 = [f for f in fonts if "Type 3" in f]
     unembedded = [f for f in fonts if f.split()[-5] != "yes"]
@@ -165,6 +181,21 @@ def corpus_checks(corpus: Path, work: Path) -> None:
           f"{extra / 1e6:.2f} MB for {', '.join(f'{n} {s / 1e6:.2f} MB' for n, s in faces)}")
     lacking = subsets_cover(epub)
     check("epub: subsets cover every character", not lacking, str(lacking[:10]))
+    # Every character drawn: what no embedded face of the EPUB has must be what no installed
+    # font has (the missing-glyph warning's list); none drawn as .notdef in the PDF.
+    uncovered = epub_uncovered(epub)
+    nowhere = {c for line in missing for c in re.findall(r"U\+([0-9A-F]{4,6})", line)}
+    elsewhere = [c for c in uncovered if f"{ord(c):04X}" not in nowhere]
+    check("glyphs: EPUB characters outside its embedded fonts", not elsewhere,
+          f"{len(uncovered)} outside, {len(elsewhere)} of them in some installed font: "
+          + " ".join(f"U+{ord(c):04X}" for c in elsewhere[:20]))
+    checked, notdef = pdf_notdef(pdf)
+    check("glyphs: no .notdef in the PDF", checked > 100_000 and not notdef,
+          f"{checked} drawn characters checked; .notdef: {' '.join(f'U+{ord(c):04X}' for c in notdef[:20])}")
+    with zipfile.ZipFile(docx) as z:
+        styles = z.read("word/styles.xml").decode()
+    check("glyphs: the DOCX names fallback fonts for symbols and emoji",
+          'w:styleId="SymbolFallback"' in styles and 'w:styleId="EmojiFallback"' in styles)
     sources = sorted(corpus.glob("*.md"))
     typed = typed_pairs(sources)
     for name, text in (("PDF", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout),
@@ -184,6 +215,9 @@ def example_checks(work: Path) -> None:
         lines = pdf_lines(pdf)
         bad = kinsoku_violations(lines)
         check(f"kinsoku (examples, {size})", not bad, f"{len(lines)} lines {bad[:3]}")
+        just = justification_gaps(pdf)
+        check(f"justification (examples, {size})", just.lines > 30 and not just.wide and not just.ragged,
+              f"{just.lines} full CJK lines {just.wide[:3]} {just.ragged[:3]}")
     pdf = next((work / "examples-A5").glob("*.pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     extra = [p for p in han_space_han(text) if p not in typed]

@@ -9,9 +9,9 @@ set -euo pipefail
 mode=${1:-runtime}
 python=${PYTHON:-python3}
 
-# Runtime: CJK, Latin and emoji fonts; Pango/HarfBuzz for WeasyPrint; fontconfig; cairo for
-# drawing SVG images as PNG for DOCX (cairosvg).
-runtime_pkgs=(fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fontconfig
+# Runtime: CJK, Latin and emoji fonts (Symbola: monochrome emoji for e-books); Pango/HarfBuzz
+# for WeasyPrint; fontconfig; cairo for drawing SVG images as PNG for DOCX (cairosvg).
+runtime_pkgs=(fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fonts-symbola fontconfig
               libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2)
 # Tests: pdftotext/pdffonts/pdftoppm, LibreOffice Writer (DOCX check), Java for EPUBCheck,
 # Node.js and Chromium for DAISY Ace (scripts/setup-ace.sh installs Ace itself).

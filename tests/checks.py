@@ -19,7 +19,7 @@ import pdfplumber
 from converter.core.langtag import family as _family
 
 # CJK.md rule 3: no line starts with a closing mark, none ends with an opening one.
-CLOSING = set("，。、；：？！）》」』”’…ー々〕】〉］｝〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+CLOSING = set("，。、；：？！）》」』”’…‥～〜ー々〕】〉］｝〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 OPENING = set("（《「『“‘〔【〈［｛〘〖")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_SPACE_HAN = re.compile(f"([{HAN}])[ \u3000\u00a0]+(?=([{HAN}]))")
@@ -75,11 +75,12 @@ _INVISIBLE_RE = re.compile("[\\s\u2060\u2005\u00ad]+")
 
 
 def paragraph_edges(texts) -> tuple[set[str], set[str]]:
-    """The first characters of paragraphs that the source starts with a closing mark, and the
-    last characters of those it ends with an opening one: their first (last) line breaks
-    kinsoku whatever the line breaking does, so checks exempt those lines and say so."""
+    """The first characters of paragraphs (and of lines after a source line break) that the
+    source starts with a closing mark, and the last characters of those it ends with an
+    opening one: their first (last) line breaks kinsoku whatever the line breaking does, so
+    checks exempt those lines and say so."""
     starts, ends = set(), set()
-    for text in texts:
+    for text in (line for text in texts for line in text.split("\n")):  # a <br> starts a line too
         text = _INVISIBLE_RE.sub("", text)
         # A short paragraph is kept whole ("……"): only a line that is all of it is exempt.
         if text[:1] in CLOSING and text:
@@ -408,3 +409,136 @@ def pdf_structure(path: Path) -> tuple[Counter, list[str]]:
         if set(ids) - named:
             problems.append(f"IDs missing from the IDTree: {sorted(set(ids) - named)[:5]}")
     return roles, problems
+
+
+_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+
+
+@dataclass
+class Justification:
+    """What :func:`justification_gaps` found: lines checked, lines with a gap wider than the
+    limit, and pure-CJK lines that stop short of the right edge."""
+
+    lines: int = 0
+    wide: list[str] = field(default_factory=list)
+    ragged: list[str] = field(default_factory=list)
+
+
+def justification_gaps(pdf: Path, limit: float = 0.5, skip_fonts: tuple[str, ...] = ("Mono",)) -> Justification:
+    """Inter-character justification (clreq 3.8) measured on glyph positions, in the chapters
+    (from the ``chapter-1`` destination on; the contents are not justified text): in every
+    line of CJK text that a line of the same paragraph follows (the next line below at one
+    line's distance, not indented further), the widest gap between two drawn glyphs, a word
+    space included, in ems of the font size; and whether a pure-CJK line reaches the right
+    edge of the text on its page. Glyphs more than 3 em apart on one baseline are separate
+    lines (table cells side by side)."""
+    from .pdfbook import read_book
+
+    first = max(read_book(pdf).dests.get("chapter-1", 0), 0)
+    result = Justification()
+    with pdfplumber.open(pdf) as doc:
+        # Running text only: the most common size (headings and notes are set otherwise).
+        sizes = Counter(round(ch["size"], 1) for page in doc.pages[:200] for ch in page.chars)
+        body = sizes.most_common(1)[0][0] if sizes else 0
+        for number, page in enumerate(doc.pages[first:], first + 1):
+            rows: dict[int, list[dict]] = {}
+            for ch in page.chars:
+                if any(s in ch.get("fontname", "") for s in skip_fonts) or abs(ch["size"] - body) > 0.2:
+                    continue
+                rows.setdefault(round(ch["bottom"]), []).append(ch)
+            lines = []
+            for key in sorted(rows):
+                drawn = [c for c in sorted(rows[key], key=lambda c: c["x0"]) if c["text"].strip() and c["x1"] > c["x0"]]
+                segment: list[dict] = []
+                for ch in drawn:
+                    if segment and ch["x0"] - segment[-1]["x1"] > 3 * ch["size"]:
+                        lines.append((key, segment))
+                        segment = []
+                    segment.append(ch)
+                if segment:
+                    lines.append((key, segment))
+            if not lines:
+                continue
+            right = sorted(d[-1]["x1"] for _, d in lines)[int(len(lines) * 0.9)]
+            # A block set narrower (a quotation) has its own right edge: where most lines that
+            # begin where this one begins end (pdfplumber measures a mark compressed by halt
+            # at full width, so the longest line can pass the edge).
+            ends: dict[int, Counter] = {}
+            for _, d in lines:
+                ends.setdefault(round(d[0]["x0"]), Counter())[round(d[-1]["x1"])] += 1
+            edges = {x0: counts.most_common(1)[0][0] for x0, counts in ends.items()}
+            for (key, drawn), (next_key, next_drawn) in zip(lines, lines[1:]):
+                size = max(c["size"] for c in drawn)
+                text = "".join(c["text"] for c in drawn)
+                if (not _HAN_KANA.search(text) or _HANGUL.search(text) or not 0 < next_key - key < 2.2 * size
+                        or abs(next_drawn[0]["x0"] - drawn[0]["x0"]) > 1 and next_drawn[0]["x0"] > drawn[0]["x0"]
+                        or drawn[-1]["x1"] < right - 3 * size):
+                    continue
+                result.lines += 1
+                gaps = [(b["x0"] - a["x1"]) / size for a, b in zip(drawn, drawn[1:])]
+                widest = max(gaps, default=0)
+                if widest > limit:
+                    at = gaps.index(widest)
+                    result.wide.append(f"p{number} {widest:.2f} em at {text[max(0, at - 6):at + 7]!r}")
+                pure = all(_CJK_CHAR.search(c["text"]) or c["text"] in CLOSING | OPENING or not c["text"].isascii()
+                           for c in drawn)
+                edge = edges[round(drawn[0]["x0"])]
+                if pure and drawn[-1]["x1"] < edge - 1:
+                    result.ragged.append(f"p{number} {edge - drawn[-1]['x1']:.1f} pt short: {text[-12:]!r}")
+    return result
+
+
+def epub_uncovered(epub: Path) -> list[str]:
+    """Characters of the EPUB's chapters (text and alt text of CJK-language chapters) that none of its
+    embedded fonts maps: what a reading system would draw from its own fonts, or as tofu."""
+    import io
+    import unicodedata
+    import zipfile
+
+    from fontTools.ttLib import TTFont
+    from lxml import etree
+
+    with zipfile.ZipFile(epub) as z:
+        have = set()
+        for name in z.namelist():
+            if name.endswith(".woff2"):
+                have |= set(TTFont(io.BytesIO(z.read(name))).getBestCmap())
+        used = set()
+        for name in z.namelist():
+            if name.startswith("EPUB/text/chapter-"):
+                root = etree.fromstring(z.read(name))
+                if _family(root.get("{http://www.w3.org/XML/1998/namespace}lang") or "") not in FACE_TAGS:
+                    continue
+                used.update("".join(root.itertext()))
+                used.update("".join(e.get("alt", "") for e in root.iter("{http://www.w3.org/1999/xhtml}img")))
+    return sorted(c for c in used if ord(c) not in have and not c.isspace()
+                  and unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") and not 0xFE00 <= ord(c) <= 0xFE0F)
+
+
+def pdf_notdef(pdf: Path) -> tuple[int, list[str]]:
+    """Characters the PDF draws in a font that has no glyph for them (a .notdef box): each
+    drawn character against the cmap of the installed face its font was subset from (WeasyPrint
+    names a font after its Pango description: family, then style words). Returns the number
+    of drawn characters checked (those of fonts found installed) and the missing ones."""
+    from converter.fonts.files import cmap, find_face
+
+    styles = r"(?:[- ](?:Thin|Ultra|Extra|Light|Semi|Demi|Medium|Bold|Heavy|Black|Book|Italic|Oblique|Condensed))+$"
+    cmaps: dict[str, frozenset[int] | None] = {}
+    bad = set()
+    checked = 0
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            for ch in page.chars:
+                name = ch.get("fontname", "").split("+")[-1]
+                if name not in cmaps:
+                    family = re.sub(styles, "", name).replace("-", " ")
+                    face = find_face(family, 700 if "Bold" in name[len(family):] else 400)
+                    cmaps[name] = cmap(face.path, face.index) if face else None
+                text = ch["text"]
+                if cmaps[name] is None or len(text) != 1 or text.isspace():
+                    continue
+                checked += 1
+                if ord(text) not in cmaps[name]:
+                    bad.add(text)
+    return checked, sorted(bad)

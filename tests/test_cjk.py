@@ -4,6 +4,7 @@ font subsets (the rules of ../shared/CJK.md that are decided before rendering)."
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -21,7 +22,7 @@ from converter.transforms import Context, cjk, language
 from converter.transforms.convert import convert_document
 from converter.writers.pandoc_ast import ruby_openxml
 
-from .conftest import EXAMPLES, pdf_fonts, run_converter
+from .conftest import EXAMPLES, assert_epubcheck_clean, pdf_fonts, run_converter
 
 
 def ctx() -> Context:
@@ -74,6 +75,38 @@ class TestSpacing:
         doc = para("自问", Strong((Text("：毛派？"),)), "然后", Emph((Text("看「"),)), "书」")
         out = cjk.kinsoku_boundaries(doc, ctx()).blocks[0].content
         assert out == (Text("自问："), Strong((Text("毛派？"),)), Text("然后"), Emph((Text("看"),)), Text("「书」"))
+
+    @pytest.mark.parametrize("lang, source, bound", [
+        # Wave dash of a range, ellipsis after a full stop (not inside "……"), curly quotes.
+        ("zh-Hans", "范围3～5个。……他说“好”", "范围3\u2060～5个。\u2060……他说“\u2060好\u2060”"),
+        ("zh-Hant", "約3〜5天‥‥", "約3\u2060〜5天\u2060‥‥"),
+        # Small kana, the prolonged sound mark, iteration marks; a space still breaks.
+        ("ja", "ちょっとコーヒー 々", "ち\u2060ょ\u2060っとコ\u2060ーヒ\u2060ー 々"),
+        # Korean never writes small kana, but binds the range's wave dash.
+        ("ko", "3～5ぁ", "3\u2060～5ぁ"),
+        # Marks Pango keeps by itself get nothing; nor do ASCII marks, % or ’.
+        ("zh-Hans", "好，「对」。50%、don’t", "好，「对」。50%、don’t"),
+    ])
+    def test_forbidden_marks_are_bound_per_language(self, lang, source, bound):
+        out = cjk.kinsoku_boundaries(para(source, lang=lang), ctx())
+        assert out.blocks[0].content[0].text == bound
+
+    def test_halt_pairs_see_through_a_joiner(self):
+        bound = cjk.kinsoku_boundaries(para("他说“好。”"), ctx())
+        halted = [n.content[0].text for n in cjk.halt_pairs(bound, ctx()).blocks[0].content if isinstance(n, Span)]
+        assert halted == ["。"]
+
+    def test_kinsoku_table_follows_clreq_and_jlreq(self):
+        from converter.core.kinsoku import ANY, rules_for
+
+        zh, ja, ko = rules_for("zh-TW"), rules_for("ja-JP"), rules_for("ko")
+        assert rules_for("en") is None and rules_for("zh-CN") is rules_for("zh-Hant")
+        for rules in (zh, ja, ko):
+            assert set("，。、：；？！）」』》〕】”…～〜") <= set(rules.no_start)
+            assert set("（「『《〔【“‘") <= set(rules.no_end)
+        assert set("ぁっゃョヵーゝ々〻゠‐") <= set(ja.no_start)
+        assert not set("ぁっー") & set(ko.no_start)
+        assert set(ANY.no_start) == set(zh.no_start) | set(ja.no_start) | set(ko.no_start)
 
     def test_korean_word_joiners_only_inside_words(self):
         out = cjk.korean_keep_all(para("서울의 골목 3호선", lang="ko"), ctx())
@@ -334,3 +367,112 @@ def test_font_dir_leaves_no_temporary_files(tmp_path):
                           env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert not list((tmp_path / "tmp").iterdir())
+
+
+class TestJustificationPlan:
+    """Letter spacing per character, in units, so that each gap next to a CJK character widens
+    by one unit (Pango: half of a character's spacing on each side, none past the text's ends)."""
+
+    @staticmethod
+    def widened(text: str) -> list[float]:
+        from converter.writers.pdf_justify import letter_spacing
+
+        units = letter_spacing(text)
+        left = {i: (0 if i == 0 else u / 2) for i, u in units.items()}
+        right = {i: (0 if i == len(text) - 1 else u / 2) for i, u in units.items()}
+        visible = [i for i, c in enumerate(text) if not c.isspace() and c != "\u2060"]
+        return [right.get(a, 0) + left.get(b, 0) for a, b in zip(visible, visible[1:])]
+
+    @pytest.mark.parametrize("text, expected", [
+        ("中国人", [1, 1]),
+        ("x中国人", [1, 1, 1]),
+        ("他说“好\u2060”。", [1, 1, 1, 1, 1]),
+        # Latin letters keep their spacing; the word space is WeasyPrint's to widen.
+        ("用Alipay付", [1, 0, 0, 0, 0, 0, 1]),
+        # A chain of even length inside the text spills its last unit past its end, never
+        # inside it (the spill is counted in the line's width, so the line stays flush).
+        ("a b好c d", [0, 1, 1, 0]),
+        ("a b好 d", [0, 1, 1]),
+        ("中国 Alipay掌握", [1, 0, 0, 0, 0, 0, 0, 1, 1]),
+        ("Plain Latin", [0] * 9),
+    ])
+    def test_every_cjk_gap_widens_by_one_unit(self, text, expected):
+        assert self.widened(text) == expected
+
+
+SYMBOLS_POST = """---
+title: 符号测试
+date: 2024-01-01
+lang: zh-Hans
+---
+雪人☃，表情😀，加号➕，箭头→，数学∮，Thaana ު，泰文ภาษา，私用区\ue04a。
+"""
+
+
+def test_every_character_is_drawn_from_an_embedded_or_named_face(tmp_path):
+    """Symbols, emoji and letters the CJK face lacks: in the EPUB from fallback subsets at the
+    end of every font stack; in the PDF never as .notdef; in the DOCX in a style naming a
+    face that has them. Only what no installed font has is left (the private-use character),
+    and it is what the missing-glyph warning names."""
+    from .checks import epub_uncovered, pdf_notdef
+
+    (tmp_path / "p.md").write_text(SYMBOLS_POST, encoding="utf-8")
+    proc = run_converter("build", str(tmp_path / "p.md"), "-o", str(tmp_path / "out"), "-f", "pdf,epub,docx",
+                         "--title", "t")
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "missing-glyph" in line]
+    assert len(warnings) == 1 and "U+E04A" in warnings[0] and "U+07AA" not in warnings[0], warnings
+    epub = tmp_path / "out" / "t.epub"
+    assert_epubcheck_clean(epub)
+    assert epub_uncovered(epub) == ["\ue04a"]
+    with zipfile.ZipFile(epub) as z:
+        css = z.read("EPUB/styles/book.css").decode()
+        fallbacks = [n for n in z.namelist() if "/fonts/fallback-" in n]
+    assert any("thaana" in n for n in fallbacks) and any("thai" in n for n in fallbacks), fallbacks
+    stacks = re.findall(r"font-family: ([^;{]+);", css.split("/*", 1)[0])
+    assert stacks and all('"Fallback Noto Sans Thaana"' in s for s in stacks if "," in s)
+    checked, notdef = pdf_notdef(tmp_path / "out" / "t.pdf")
+    assert checked > 20 and notdef == [], notdef
+    with zipfile.ZipFile(tmp_path / "out" / "t.docx") as z:
+        document, styles = z.read("word/document.xml").decode(), z.read("word/styles.xml").decode()
+    for style, text in (("EmojiFallback", "😀"), ("SymbolFallback", "➕")):
+        assert re.search(rf'w:rStyle w:val="{style}"/>(?:(?!</w:r>).)*<w:t[^>]*>{text}<', document), style
+    assert not re.search(r'Fallback"/>(?:(?!</w:r>).)*<w:t[^>]*>[^<]*[☃→]', document)  # the CJK face has these
+    assert 'w:styleId="SymbolFallback"' in styles and 'w:ascii="Noto Sans Symbols2"' in styles
+
+
+def _breaking_post() -> str:
+    """Chinese sentences of many lengths ending in the marks that line breakers get wrong
+    (an ellipsis after a full stop, a range's wave dash, quotation marks), so that at any
+    page width some of them fall at a line's edge."""
+    import random
+
+    rng = random.Random(7)
+    han = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方"
+    endings = ["。……", "，约3～5个", "……", "，他说：“好", "”。", "～"]
+    body = "".join("".join(rng.choice(han) for _ in range(rng.randint(3, 37))) + rng.choice(endings)
+                   for _ in range(80))
+    return f"---\ntitle: 断行\ndate: 2024-01-01\nlang: zh-Hans\n---\n{body}\n"
+
+
+def test_docx_line_breaking_declared_for_word_and_kept_by_libreoffice(tmp_path):
+    """Word gets the language's kinsoku lists and the paragraph defaults. LibreOffice reads
+    neither list and applies its own table: with the declared punctuation setting it breaks
+    no line against that table (without it, this text gives it lines starting with ，and …
+    after a hanging full stop); its zh-CN table lacks the ellipsis, the one mark left (it
+    ignores word joiners in CJK text). Our own PDF of the same text: no violation."""
+    from .checks import kinsoku_violations, libreoffice_convert, pdf_lines
+
+    (tmp_path / "p.md").write_text(_breaking_post(), encoding="utf-8")
+    assert run_converter("build", str(tmp_path / "p.md"), "-o", str(tmp_path), "-f", "docx,pdf",
+                         "--title", "t").returncode == 0
+    with zipfile.ZipFile(tmp_path / "t.docx") as z:
+        settings, styles = z.read("word/settings.xml").decode(), z.read("word/styles.xml").decode()
+    before = re.search(r'<w:noLineBreaksBefore w:lang="zh-CN" w:val="([^"]+)"', settings)
+    after = re.search(r'<w:noLineBreaksAfter w:lang="zh-CN" w:val="([^"]+)"', settings)
+    assert before and set("，。」…～") <= set(before.group(1)) and after and set("「“（") <= set(after.group(1))
+    assert re.search(r"<w:pPrDefault>\s*<w:pPr>\s*<w:kinsoku/>\s*<w:overflowPunct/>", styles)
+    lines = pdf_lines(libreoffice_convert(tmp_path / "t.docx", tmp_path, "pdf"))
+    assert len(lines) > 40 and all("starts with '…'" in v for v in kinsoku_violations(lines)), kinsoku_violations(lines)
+    lines = pdf_lines(tmp_path / "t.pdf")
+    assert len(lines) > 40 and not kinsoku_violations(lines), kinsoku_violations(lines)

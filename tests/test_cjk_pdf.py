@@ -10,7 +10,7 @@ import statistics
 import pdfplumber
 import pytest
 
-from .checks import fonts_per_chapter, han_space_han, kinsoku_violations, pdf_lines
+from .checks import fonts_per_chapter, han_space_han, justification_gaps, kinsoku_violations, pdf_lines
 from .conftest import EXAMPLES, pdf_text, run_converter
 
 BODY_SIZE = 10.5  # pt, the default theme's text size
@@ -65,6 +65,14 @@ def test_kinsoku_and_no_new_han_space_han(examples_pdf):
     sources = "\n".join(re.sub(r"<[^>]*>", "", p.read_text(encoding="utf-8")) for p in EXAMPLES.glob("*.md"))
     typed = set(han_space_han(sources))
     assert [pair for pair in han_space_han(pdf_text(examples_pdf)) if pair not in typed] == []
+
+
+def test_cjk_lines_are_justified_between_characters(examples_pdf):
+    """clreq 3.8: the slack of a justified line is spread over its character gaps and word
+    spaces, so no gap is wider than half an em and pure CJK lines are flush on both sides;
+    the text layer stays the same (no Han–space–Han above)."""
+    found = justification_gaps(examples_pdf)
+    assert found.lines > 40 and not found.wide and not found.ragged, (found.wide, found.ragged)
 
 
 def test_first_line_indent_by_language(examples_pdf):

@@ -57,3 +57,17 @@ def test_embeds_are_labelled_in_the_chapter_language():
         doc = Document(Meta(title="T", lang=lang), (Embed("https://youtube.com/x", "video"),))
         html = HtmlRenderer(ResourceStore(), lambda r: r.id).chapter(doc)
         assert f'<span class="embed-label">{word}:</span>' in html
+
+
+def test_a_failed_figure_shows_its_caption_once_and_says_why():
+    from converter.core.model import Figure, Image
+
+    store = ResourceStore()
+    store.refuse("https://x.org/a.png", "HTTP 404")
+    figure = Figure(Image("https://x.org/a.png"), (Text("图注：山景"),))
+    doc = Document(Meta(title="T", lang="zh-Hans"), (figure,))
+    html = HtmlRenderer(store, lambda r: r.id).chapter(doc)
+    assert html.count("图注：山景") == 1  # in the caption only, not in the frame as well
+    frame = re.search(r'<div class="image-placeholder">.*?</div>', html).group()
+    assert '<span class="placeholder-label">[图片]</span>' in frame  # no alt: the word for "image"
+    assert '<span class="placeholder-reason">(HTTP 404)</span>' in frame and 'href="https://x.org/a.png"' in frame

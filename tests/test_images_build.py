@@ -5,6 +5,7 @@ roots ever reaches an output, and a rebuild works offline from the cache."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import time
@@ -194,8 +195,10 @@ def test_epub_images_converted_once_each_and_placeholders(built):
     svg = next(d for n, d in images.items() if n.endswith(".svg"))
     assert b"<rect" in svg and b"script" not in svg and b"tracker" not in svg
     text = "".join(d.decode() for n, d in members.items() if n.startswith("EPUB/text/chapter-"))
-    for alt in (*BROKEN, *LOCAL_REFUSED):
-        assert re.search(rf'class="image-placeholder"><span class="placeholder-label">\[{alt}\]', text), alt
+    for alt, (_, reason) in {**BROKEN, **LOCAL_REFUSED}.items():
+        # The frame names the image, says why it is missing, then where it was.
+        assert re.search(rf'class="image-placeholder"><span class="placeholder-label">\[{alt}\]</span> '
+                         rf'<span class="placeholder-reason">\([^<]*{re.escape(reason)}', html.unescape(text)), alt
     assert text.count('class="image-placeholder"') == len(BROKEN) + len(LOCAL_REFUSED)
     # A refused URL is shown on its placeholder, never used.
     assert "background" not in text and not re.search(r'(?:src|href)="file:', text)
@@ -208,8 +211,9 @@ def test_docx_gets_only_formats_word_shows(built):
     gifs = [d for n, d in media.items() if n.endswith(".gif")]
     assert not gifs  # the animated GIF became its first frame, as PNG
     document = _zip_members(built["docx"])["word/document.xml"].decode()
-    for alt in (*BROKEN, *LOCAL_REFUSED):
-        assert f"[{alt}]" in document, alt
+    texts = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
+    for alt, (_, reason) in {**BROKEN, **LOCAL_REFUSED}.items():
+        assert re.search(rf"\[{alt}\] ?\([^)]*{re.escape(reason)}", texts), alt
 
 
 def test_pdf_embeds_each_image_once_and_shows_placeholders(built):

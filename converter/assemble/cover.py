@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..core.diagnostics import Diagnostics
+from ..core.kinsoku import ANY as KINSOKU
 from ..core.labels import coverage_label
 from ..core.langtag import family
 from ..core.model import BookMeta
@@ -26,9 +27,9 @@ from ..fonts.policy import LATIN, STACKS, stack_for
 
 SIZE = (1600, 2560)
 MARGIN = 170
-# Characters that may not start a line (kinsoku) and that may not end one.
-_NO_START = set("，。、；：？！）》」』”’…ー々〉】〕,.;:?!)]}%")
-_NO_END = set("（《「『“‘〈【〔([{")
+# Characters that may not start a line (kinsoku) and that may not end one, in any CJK language.
+_NO_START = frozenset(KINSOKU.no_start)
+_NO_END = frozenset(KINSOKU.no_end)
 
 
 def check_cover(value: str) -> str:

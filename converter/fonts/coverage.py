@@ -2,8 +2,10 @@
 before rendering rather than on the printed page.
 
 The configured fonts are the installed faces of every family the font policy names (each CJK
-language, Latin, monospace, other scripts) plus the emoji face fontconfig falls back to. A character none of
-them maps is reported per post; ``--strict`` turns the report into a failure.
+language, Latin, monospace, other scripts) plus the emoji face fontconfig falls back to; a
+character none of them maps is then looked up among all installed fonts (fontconfig), which
+the PDF's fallback and the e-book's fallback subsets draw from. What no installed font has is
+reported per post; ``--strict`` turns the report into a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from ..core.model import Document, Image, Note
 from ..core.tree import block_texts, iter_tree
-from .files import cmap, find_face
+from .files import cmap, faces_with, find_face
 from .policy import all_families
 
 # Characters that need no glyph of their own: controls, format characters (joiners,
@@ -52,7 +54,10 @@ def missing_glyphs(doc: Document, font_dirs: tuple[Path, ...] = ()) -> list[str]
     out = []
     for point in {ord(ch) for ch in document_characters(doc)} - have:
         ch = chr(point)
-        if not (ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= point <= 0xFE0F):
+        # A face the policy does not name may have it: fontconfig's fallback (PDF) and the
+        # e-book's fallback subsets find it, so it is no tofu.
+        if not (ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= point <= 0xFE0F
+                or faces_with(ch)):
             out.append(ch)
     return sorted(out)
 

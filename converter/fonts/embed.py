@@ -10,13 +10,20 @@ are kept, as the SIL Open Font License requires. Subsets are cached by (face, ch
 written atomically and verified when read. A subset is a function of the face and the
 characters alone: the font's own ``head.modified`` time is kept (fontTools would stamp the
 time of saving), so two builds of one book give the same bytes.
+
+Characters of CJK text that its face lacks (symbols, arrows, emoji, letters of other
+scripts) come from fallback subsets: each from the first installed face of
+``policy.fallback_families`` that has it, monochrome emoji last; every font stack of the
+e-book ends with them, so no character is left to whatever the device has.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +34,8 @@ from ..core.model import (
     Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading, Image, Inline,
     Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong, Subscript, Superscript, Table, Text,
 )
-from .files import Face, first_installed
-from .policy import STACKS
+from .files import Face, cmap, find_face, first_installed, outline_face_for
+from .policy import STACKS, fallback_families
 
 MEDIA_TYPE = "font/woff2"
 
@@ -197,9 +204,12 @@ def embed_fonts(book: Book, style: str = "serif", cache_dir: Path | None = None,
                 font_dirs: tuple[Path, ...] = (), inserted: str = "") -> list[EmbeddedFont]:
     """Subset faces for every CJK language family (and weight) the book's text uses, with
     ``inserted``: the characters the output steps add to CJK text (the book is given as
-    read, before them)."""
+    read, before them); then the fallback subsets (:func:`_fallbacks`)."""
     out = []
-    for (fam, weight), chars in sorted(_text_usage(book, book.meta.lang).items()):
+    usage = _text_usage(book, book.meta.lang)
+    # Whatever the book shows, in any language, that no embedded CJK subset draws.
+    uncovered = {c for chars in usage.values() for c in chars if _needs_glyph(c)}
+    for (fam, weight), chars in sorted(usage.items()):
         chars = chars | set(inserted)
         if fam not in STACKS or not any(ord(c) > 0x2e7f for c in chars):
             continue
@@ -210,7 +220,51 @@ def embed_fonts(book: Book, style: str = "serif", cache_dir: Path | None = None,
         data = _subset(face, chars, cache_dir)
         name = f"fonts/{fam}-{weight}.woff2"
         out.append(EmbeddedFont(face.family, weight, name, data, len(chars)))
+        have = cmap(face.path, face.index)
+        uncovered -= {c for c in chars if ord(c) in have}
+    if not out:
+        return []  # a book without CJK text keeps to the reading system's fonts
+    return out + _fallbacks(uncovered, cache_dir, font_dirs)
+
+
+FALLBACK_PREFIX = "Fallback "
+
+
+def _needs_glyph(ch: str) -> bool:
+    # Controls, format characters (joiners, variation selectors) and spaces draw nothing.
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp") \
+        and not 0xFE00 <= ord(ch) <= 0xFE0F
+
+
+def _fallbacks(chars: set[str], cache_dir: Path | None, font_dirs: tuple[Path, ...]) -> list[EmbeddedFont]:
+    """Subsets of the fallback faces (``policy.fallback_families``) for the characters the
+    CJK faces lack: each character from the first face that has it. They are named
+    ``Fallback <family>``, not after the face: a reading system that has the whole face
+    must not take a few-glyph subset for it."""
+    chosen: dict[Face, set[str]] = {}
+    for family_name in fallback_families():
+        face = find_face(family_name, 400, font_dirs) if chars else None
+        if face is not None:
+            have = cmap(face.path, face.index)
+            chosen[face] = {c for c in chars if ord(c) in have}
+            chars = chars - chosen[face]
+    # The rest (a script the policy does not name): any installed outline face that has it.
+    for ch in sorted(chars):
+        face = outline_face_for(ch)
+        if face is not None:
+            chosen.setdefault(face, set()).add(ch)
+    out = []
+    for face, mine in chosen.items():
+        if mine:
+            slug = re.sub(r"[^a-z0-9]+", "-", face.family.lower()).strip("-")
+            out.append(EmbeddedFont(FALLBACK_PREFIX + face.family, 400, f"fonts/fallback-{slug}.woff2",
+                                    _subset(face, mine, cache_dir), len(mine)))
     return out
+
+
+def fallback_names(fonts: list[EmbeddedFont]) -> tuple[str, ...]:
+    """The families of the fallback subsets among ``fonts``, for the end of every stack."""
+    return tuple(f.family for f in fonts if f.family.startswith(FALLBACK_PREFIX))
 
 
 def font_face_css(fonts: list[EmbeddedFont], prefix: str = "../") -> str:

@@ -34,25 +34,32 @@ def _css_weight(fc_weight: int) -> int:
     return best[1]
 
 
-@cache
-def _fontconfig_faces() -> tuple[Face, ...]:
+def _fc_list(pattern: str = "") -> list[tuple[Face, bool]]:
+    """fontconfig's faces matching ``pattern`` (one entry per family name of a face), each
+    with whether it is a colour (bitmap or layered) face."""
     if shutil.which("fc-list") is None:
-        return ()
-    out = subprocess.run(["fc-list", "--format", "%{family}\t%{weight}\t%{slant}\t%{file}\t%{index}\n"],
+        return []
+    fmt = "%{family}\t%{weight}\t%{slant}\t%{file}\t%{index}\t%{color}\n"
+    out = subprocess.run(["fc-list", *([pattern] if pattern else []), "--format", fmt],
                          capture_output=True, text=True, check=False).stdout
     faces = []
     for line in out.splitlines():
         parts = line.split("\t")
-        if len(parts) != 5:
+        if len(parts) != 6:
             continue
-        families, weight, slant, file, index = parts
+        families, weight, slant, file, index, color = parts
         try:
             w, s, i = int(float(weight)), int(float(slant)), int(index)
         except ValueError:
             continue
         for family in families.split(","):
-            faces.append(Face(family.strip(), Path(file), i, _css_weight(w), s > 0))
-    return tuple(faces)
+            faces.append((Face(family.strip(), Path(file), i, _css_weight(w), s > 0), color == "True"))
+    return faces
+
+
+@cache
+def _fontconfig_faces() -> tuple[Face, ...]:
+    return tuple(face for face, _color in _fc_list())
 
 
 @lru_cache(maxsize=16)
@@ -107,6 +114,22 @@ def all_faces(font_dirs: tuple[Path, ...] = ()) -> tuple[Face, ...]:
         faces.extend(_folder_faces(folder.resolve()))
     faces.extend(_fontconfig_faces())
     return tuple(faces)
+
+
+@lru_cache(maxsize=4096)
+def faces_with(ch: str) -> tuple[tuple[Face, bool], ...]:
+    """Installed upright faces that map ``ch`` (fontconfig's ``charset`` query), regular
+    weight first, each with whether it is a colour face."""
+    faces = {(face.path, face.index): (face, color) for face, color in _fc_list(f":charset={ord(ch):x}")
+             if not face.italic}
+    return tuple(sorted(faces.values(), key=lambda pair: (abs(pair[0].weight - 400), str(pair[0].path),
+                                                          pair[0].index)))
+
+
+def outline_face_for(ch: str) -> Face | None:
+    """An installed upright face with an outline (not colour) glyph for ``ch``, the regular
+    weight if there is one, or None."""
+    return next((face for face, color in faces_with(ch) if not color), None)
 
 
 def find_face(family: str, weight: int = 400, font_dirs: tuple[Path, ...] = ()) -> Face | None:

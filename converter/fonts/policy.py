@@ -42,6 +42,13 @@ MONO = ("Noto Sans Mono", "DejaVu Sans Mono", "Liberation Mono")
 # Emoji with wide advances. The coverage check still counts on the fallback face.
 EMOJI: tuple[str, ...] = ()
 EMOJI_FALLBACK = ("Noto Color Emoji", "Noto Emoji", "Symbola")
+# The fonts Word documents name for symbols and emoji that the text face lacks (Word style
+# name, font, the Windows font Word takes where that one is missing).
+DOCX_FALLBACK = (("Symbol Fallback", "Noto Sans Symbols2", "Segoe UI Symbol"),
+                 ("Emoji Fallback", "Noto Color Emoji", "Segoe UI Emoji"))
+# Monochrome emoji faces, for e-books (a colour bitmap face is megabytes that few reading
+# systems draw).
+MONO_EMOJI = ("Noto Emoji", "Symbola")
 # Last resorts for symbols and the other scripts that turn up in posts (Thai book titles,
 # Arabic names, math): named, so that coverage is known before rendering.
 OTHER_SCRIPTS = (
@@ -101,6 +108,12 @@ def _chain(stack: FontStack, style: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def fallback_families() -> tuple[str, ...]:
+    """Where an e-book finds a glyph its CJK faces lack, in order: Latin faces (letters with
+    diacritics, signs), the other scripts and symbols, monochrome emoji."""
+    return tuple(dict.fromkeys(LATIN.serif + LATIN.sans + OTHER_SCRIPTS + MONO_EMOJI))
+
+
 def all_families() -> tuple[str, ...]:
     """Every family the policy may use, in any style, for the coverage check."""
     names: list[str] = []
@@ -114,22 +127,27 @@ def _css_list(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def font_css(style: str = "serif", default_lang: str = "") -> str:
+def font_css(style: str = "serif", default_lang: str = "", last: tuple[str, ...] = ()) -> str:
     """CSS rules that give every language its stack (``style``: 'serif' or 'sans').
 
     The root gets the stack of ``default_lang``; each CJK language overrides it through
     ``:lang()``; English text gets Latin faces first; code gets a monospace face with the
-    CJK sans face of its context as fallback.
+    CJK sans face of its context as fallback. ``last``: families every stack ends with (an
+    e-book's embedded fallback subsets).
     """
     base = stack_for(default_lang)
-    rules = [f"html {{ font-family: {_css_list(_chain(base, style))}; }}",
-             f":lang(en) {{ font-family: {_css_list(_chain(LATIN, style))}; }}"]
+
+    def stack(names: tuple[str, ...]) -> str:
+        return _css_list(tuple(dict.fromkeys(names + last)))
+
+    rules = [f"html {{ font-family: {stack(_chain(base, style))}; }}",
+             f":lang(en) {{ font-family: {stack(_chain(LATIN, style))}; }}"]
     for fam, selectors in _SELECTORS.items():
-        rules.append(f"{', '.join(selectors)} {{ font-family: {_css_list(_chain(STACKS[fam], style))}; }}")
+        rules.append(f"{', '.join(selectors)} {{ font-family: {stack(_chain(STACKS[fam], style))}; }}")
     mono = tuple(dict.fromkeys(MONO + base.sans + STACKS["zh-Hans"].sans + EMOJI))
-    rules.append(f"code, pre, kbd, samp {{ font-family: {_css_list(mono)}; }}")
+    rules.append(f"code, pre, kbd, samp {{ font-family: {stack(mono)}; }}")
     for fam, selectors in _SELECTORS.items():
         sel = ", ".join(f"{s} code, {s} pre" for s in selectors)
         fam_mono = tuple(dict.fromkeys(MONO + STACKS[fam].sans + EMOJI))
-        rules.append(f"{sel} {{ font-family: {_css_list(fam_mono)}; }}")
+        rules.append(f"{sel} {{ font-family: {stack(fam_mono)}; }}")
     return "\n".join(rules) + "\n"

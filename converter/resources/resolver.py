@@ -36,6 +36,8 @@ from .once import OnceMap
 from .store import Resource, ResourceStore, Unavailable, one_image_only
 
 REMOTE_SCHEMES = ("http", "https")
+# The note on a failure taken from the cache instead of tried again.
+_REMEMBERED = "remembered from an earlier build; --retry-failed tries again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,15 +251,13 @@ class Resolver:
             return self.store.add(Resource(resource_id(hit.path.stem, hit.path.suffix[1:]), hit.path,
                                            hit.media_type, hit.width, hit.height, url)), "cached"
         if hit is not None:
-            raise Unavailable(f"{hit.reason} (remembered from an earlier build; --retry-failed tries again)",
-                              hit.kind)
+            raise Unavailable(hit.reason, hit.kind, note=_REMEMBERED)
         if mode == "cache":
             raise Unavailable("offline, and not in the cache", "offline")
         host_key = _host_key(url)
         earlier = self.cache.host_failure(host_key)
         if earlier:
-            raise Unavailable(f"{earlier} (remembered from an earlier build; --retry-failed tries again)",
-                              "unreachable")
+            raise Unavailable(earlier, "unreachable", note=_REMEMBERED)
         try:
             fetched = self.fetcher.fetch(url, referer)
             sniffed = self._sniff_download(fetched.data, fetched.headers.get("content-type", ""))
@@ -323,7 +323,7 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
         except Unavailable as exc:
             diag.warn("image-unavailable", f"{node.src[:200]}: {exc}")
             resolver.stats.count("placeholders")
-            resolver.store.refuse(node.src, str(exc))
+            resolver.store.refuse(node.src, exc.reason)
             return node
         for target, reason in resolver.problems(resource.id):
             diag.warn("image-unavailable", f"{node.src[:200]}: placeholder in {target.upper()}: {reason}")

@@ -42,11 +42,13 @@ class Unavailable(ResourceError):
     ``missing`` (404, no such file), ``unreachable`` (DNS, connection), ``timeout``,
     ``http`` (other HTTP errors), ``too-large``, ``not-image``, ``unsupported``,
     ``offline`` (not in the cache and not fetched). ``host_level`` says the whole host is
-    unusable, not just this URL.
+    unusable, not just this URL. ``note`` adds what the user may do about it (shown in the
+    warning, not on the placeholder: a book must not depend on the state of the cache).
     """
 
-    def __init__(self, reason: str, kind: str = "refused", *, host_level: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str, kind: str = "refused", *, host_level: bool = False, note: str = "") -> None:
+        super().__init__(f"{reason} ({note})" if note else reason)
+        self.reason = reason
         self.kind = kind
         self.host_level = host_level
 

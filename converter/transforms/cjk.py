@@ -7,6 +7,8 @@ punctuation width), as pure Document transforms.
 * ``halt_pairs``: the first of two adjacent full-width marks (``。」``, ``」，``, ``）（``)
   is wrapped in a ``halt`` span so the print stylesheet sets it half-width
   (``font-feature-settings: "halt"``); a global ``halt`` would be wrong.
+* ``kinsoku_boundaries``: the marks a language forbids at a line's start or end
+  (``core.kinsoku``) bound to their neighbours, where Pango would break against the rule.
 * ``korean_keep_all``: word joiners (U+2060) inside a Korean word (syllables, hanja and what
   is written against them), so lines break between Korean words only (WeasyPrint rejects
   ``word-break: keep-all``).
@@ -18,8 +20,10 @@ are left alone.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
+from ..core.kinsoku import rules_for
 from ..core.langtag import family
 from ..core.model import Attrs, Code, Document, Inline, Ruby, Span, Text
 from ..core.scripts import HAN_CLASS, KANA_CLASS
@@ -37,7 +41,7 @@ _HALFWIDTH_PUNCT_RE = re.compile(f"(?<=[{_HAN}])([,?!:;])(?=[{_HAN}])")
 # Marks whose glyph fills half the em box, the other half being space: two in a row
 # leave a full em of white, and the first can lose its empty half.
 _COMPRESSIBLE = "、。，．：；！？「」『』（）《》〈〉【】〔〕“”‘’"
-_PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?=[{_COMPRESSIBLE}])")
+_PAIR_RE = re.compile(f"[{_COMPRESSIBLE}](?={WORD_JOINER}?[{_COMPRESSIBLE}])")  # kinsoku may join them
 # Inside a Korean word (a run without spaces): next to every syllable or hanja, whatever is
 # written against it ("3호선", "KTX를", "경복궁(景福宮)으로"); line breaks stay between words.
 _KO_WORD_CHAR = "\uac00-\ud7af" + HAN_CLASS
@@ -126,9 +130,13 @@ def korean_keep_all(doc, ctx) -> Document:
     return _map_leaf_text(doc, ("ko",), _insert(_KO_WORD_JOIN_RE, WORD_JOINER))
 
 
-# Marks that may not start a line (CJK.md rule 3) and marks that may not end one.
-CLOSING_MARKS = "，。、；：？！）》」』”’…〕】〉］｝ー々"
-OPENING_MARKS = "（《「『“‘〔【〈［｛"
+# Marks that Pango's line breaker (UAX #14) already keeps off a line's start (classes CL,
+# CP, EX, IS, and PO next to a number or ideograph) or end (OP, PR), and ’, which is also an
+# apostrophe. The other forbidden marks (the ellipsis, wave dashes, small kana, ー, ”...)
+# may be broken at by Pango, and get a word joiner. ASCII marks are Pango's too.
+_BOUND_BEFORE = frozenset("）〕］｝〉》」』】〙〗｠»｣。．、，？！‼⁇⁈⁉：；％‰℃°′″¢’")
+_BOUND_AFTER = frozenset("（〔［｛〈《「『【〘〖｟｢£¥￥＄￡₩￦")
+_ASCII = frozenset(map(chr, range(128)))
 
 
 def _strip_edge(node: Inline, marks: str, *, leading: bool) -> tuple[Inline, str]:
@@ -149,22 +157,22 @@ def _strip_edge(node: Inline, marks: str, *, leading: bool) -> tuple[Inline, str
     return dataclasses.replace(node, content=new), moved
 
 
-def _kinsoku_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+def _kinsoku_inlines(inlines: tuple[Inline, ...], closing: str, opening: str) -> tuple[Inline, ...]:
     out: list[Inline] = []
     changed = False
     for node in inlines:
         content = getattr(node, "content", None)
         if content and not isinstance(node, (Code, Ruby)):
-            inner = _kinsoku_inlines(content)
+            inner = _kinsoku_inlines(content, closing, opening)
             if inner is not content:
                 node = dataclasses.replace(node, content=inner)
                 changed = True
             if out:  # closing marks opening an inline element join the text before it
-                node, moved = _strip_edge(node, CLOSING_MARKS, leading=True)
+                node, moved = _strip_edge(node, closing, leading=True)
                 if moved:
                     out.append(Text(moved))
                     changed = True
-            node, after = _strip_edge(node, OPENING_MARKS, leading=False)
+            node, after = _strip_edge(node, opening, leading=False)
             out.append(node)
             if after:  # opening marks closing an inline element join the text after it
                 out.append(Text(after))
@@ -182,22 +190,43 @@ def _kinsoku_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
-# Conditional starters (UAX #14 class CJ: small kana, the long vowel mark, 々) may start a
-# line under "normal" line breaking, which Pango applies; strict kinsoku forbids it, and in
-# Chinese posts ー stands for a dash (ーー) that must not split.
-_CJ_RE = re.compile("(?<=[^\\s])(?=[ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿー々〻ｧ-ｯｰ])")
+@functools.cache
+def _joins(lang: str) -> re.Pattern:
+    """Where a word joiner goes in ``lang``'s text: before each forbidden-at-start mark that
+    Pango may break before, after each forbidden-at-end mark it may break after (never next
+    to white space, where a break is wanted, nor next to another joiner)."""
+    rules = rules_for(lang)
+    before = "".join(c for c in rules.no_start if c not in _BOUND_BEFORE and c not in _ASCII)
+    after = "".join(c for c in rules.no_end if c not in _BOUND_AFTER and c not in _ASCII)
+    # Within "……" Pango never breaks (UAX #14 LB22), so a joiner there would only get in
+    # the way of searching the text.
+    free = "".join(c for c in before if c not in "…‥")
+    return re.compile(f"(?<=[^\\s{WORD_JOINER}])(?=[{re.escape(free)}])"
+                      f"|(?<=[^\\s{WORD_JOINER}…‥])(?=[…‥])"
+                      f"|(?<=[{re.escape(after)}])(?=[^\\s{WORD_JOINER}])")
+
+
+_KINSOKU_FAMILIES = ("zh-Hans", "zh-Hant", "zh-HK", "ja", "ko")
 
 
 def kinsoku_boundaries(doc, ctx) -> Document:
-    """Punctuation that may not start a line, at the start of an inline element (``自问
-    <strong>：毛派…``), moves before the element, and opening marks at its end move after
-    it: WeasyPrint may break a line between inline boxes without asking whether the mark
-    forbids it (CJK.md rule 3). Small kana, ー and 々 get a word joiner before them."""
-    if _doc_family(doc) not in ("zh-Hans", "zh-Hant", "zh-HK", "ja"):
+    """Binds the marks the language forbids at a line's start to what comes before them, and
+    those it forbids at a line's end to what follows (CJK.md rule 3, ``core.kinsoku``):
+
+    * at the start of an inline element (``自问<strong>：毛派…``), a closing mark moves
+      before the element, and an opening mark at its end moves after it: WeasyPrint may break
+      a line between inline boxes without asking whether the mark forbids it;
+    * a word joiner goes where Pango would allow a break that the language forbids
+      (``3\u2060～5``, ``。\u2060……``, ``っ``)."""
+    fam = _doc_family(doc)
+    if fam not in _KINSOKU_FAMILIES:
         return doc
-    doc = dataclasses.replace(doc, blocks=map_inline_runs(doc.blocks, _kinsoku_inlines))
-    # Word joiners before conditional starters make the strict rule hold.
-    return _map_leaf_text(doc, ("zh-Hans", "zh-Hant", "zh-HK", "ja"), _insert(_CJ_RE, WORD_JOINER))
+    rules = rules_for(fam)
+    closing = "".join(c for c in rules.no_start if c not in _ASCII)
+    opening = "".join(c for c in rules.no_end if c not in _ASCII)
+    doc = dataclasses.replace(doc, blocks=map_inline_runs(
+        doc.blocks, functools.partial(_kinsoku_inlines, closing=closing, opening=opening)))
+    return _map_leaf_text(doc, _KINSOKU_FAMILIES, _insert(_joins(fam), WORD_JOINER))
 
 
 HALT = Attrs(classes=("halt",))

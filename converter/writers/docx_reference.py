@@ -4,8 +4,9 @@ pandoc names no East Asian font (the theme's is empty, so Word and LibreOffice p
 face: LibreOffice took the Japanese one for Chinese, CJK.md rule 15) and has no option for a
 first-line indent. The patched reference document names the language's font explicitly in
 the style defaults and in every style that used a theme font, sets the East Asian language,
-lists the font with the name Word should fall back to, and indents body paragraphs by
-characters (``firstLineChars``) for Chinese and Japanese.
+lists the font with the name Word should fall back to, indents body paragraphs by
+characters (``firstLineChars``) for Chinese and Japanese, and declares the language's
+line-breaking rules (kinsoku) in the settings.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..core.kinsoku import rules_for
 from ..core.langtag import family
-from ..fonts.policy import LATIN, stack_for
+from ..fonts.policy import DOCX_FALLBACK, LATIN, stack_for
 from .ziputil import rezipped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 WQ = f"{{{W}}}"  # qualified-name prefix
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 # Paragraph styles of running text (pandoc's names).
@@ -82,7 +85,83 @@ def _patch_styles(xml: bytes, lang: str, style: str) -> bytes:
         if chars:
             # firstLine (twips, for readers that ignore firstLineChars): chars × 12pt.
             ensure_child(ppr, "ind", firstLineChars=str(chars), firstLine=str(chars * 240 // 100))
+    if rules_for(lang) is not None:
+        _line_breaking_defaults(root)
+    _add_fallback_styles(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# Paragraph properties after overflowPunct in CT_PPrBase's sequence (ECMA-376 17.3.1.26).
+_AFTER_OVERFLOW_PUNCT = ("topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+                         "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+                         "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+                         "rPr", "sectPr", "pPrChange")
+
+
+def _line_breaking_defaults(root) -> None:
+    """Kinsoku on and punctuation allowed past the margin, declared in the paragraph defaults.
+    Word's defaults already; LibreOffice imports ``overflowPunct`` as the opposite of its
+    hanging punctuation, and without hanging punctuation it keeps its kinsoku (with it, it
+    breaks after a full stop that hangs and starts the next line with an ellipsis)."""
+    defaults = ensure_child(root, "docDefaults")
+    ppr = ensure_child(ensure_child(defaults, "pPrDefault"), "pPr")
+    successors = {WQ + name for name in _AFTER_OVERFLOW_PUNCT}
+    anchor = next((child for child in ppr if child.tag in successors), None)
+    for tag in ("kinsoku", "overflowPunct"):
+        if ppr.find(WQ + tag) is None:
+            node = etree.Element(WQ + tag)
+            if anchor is None:
+                ppr.append(node)
+            else:
+                anchor.addprevious(node)
+
+
+def _add_fallback_styles(root) -> None:
+    """Character styles that name a face for symbols and emoji the text face lacks (the
+    DOCX writer puts such runs in them); a template that defines them keeps its own."""
+    names = {n.get(WQ + "val") for n in root.iter(WQ + "name")}
+    for style_name, font, _alt in DOCX_FALLBACK:
+        if style_name in names:
+            continue
+        style = etree.SubElement(root, WQ + "style")
+        style.set(WQ + "type", "character")
+        style.set(WQ + "customStyle", "1")
+        style.set(WQ + "styleId", style_name.replace(" ", ""))
+        ensure_child(style, "name", val=style_name)
+        ensure_child(style, "basedOn", val="DefaultParagraphFont")
+        rpr = etree.SubElement(style, WQ + "rPr")
+        _set_fonts(ensure_child(rpr, "rFonts"), font, font)
+
+
+# Settings that come after the kinsoku lists in CT_Settings' sequence (ECMA-376 17.15.1.78).
+_AFTER_KINSOKU = ("savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent",
+                  "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving",
+                  "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults",
+                  "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+                  "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+                  "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                  "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _set_kinsoku(root, lang: str) -> None:
+    """Word's custom line-breaking lists for the book's East Asian language (``core.kinsoku``).
+    LibreOffice ignores them (its own tables apply; ``transforms.cjk`` binds what they lack)."""
+    rules = rules_for(lang)
+    if rules is None:
+        return
+    for tag in ("noLineBreaksAfter", "noLineBreaksBefore"):
+        for old in root.findall(WQ + tag):
+            root.remove(old)
+    successors = {f"{WQ}{name}" for name in _AFTER_KINSOKU} | {f"{{{M}}}mathPr"}
+    anchor = next((child for child in root if child.tag in successors), None)
+    for tag, chars in (("noLineBreaksAfter", rules.no_end), ("noLineBreaksBefore", rules.no_start)):
+        node = etree.Element(WQ + tag)
+        node.set(WQ + "lang", stack_for(lang).docx_lang)
+        node.set(WQ + "val", chars)
+        if anchor is None:
+            root.append(node)
+        else:
+            anchor.addprevious(node)
 
 
 def _patch_settings(xml: bytes, lang: str, style: str) -> bytes:
@@ -93,6 +172,7 @@ def _patch_settings(xml: bytes, lang: str, style: str) -> bytes:
     if node is None:
         node = etree.SubElement(root, WQ + "themeFontLang")
     node.set(WQ + "eastAsia", east_lang)
+    _set_kinsoku(root, lang)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -117,13 +197,16 @@ def _patch_font_table(xml: bytes, lang: str, style: str) -> bytes:
     fam = family(lang) or "zh-Hans"
     stack = stack_for(fam)
     present = {f.get(WQ + "name") for f in root.findall(WQ + "font")}
-    for name, generic in ((stack.docx, "roman"), (stack.docx_sans, "swiss")):
+    wanted = [(stack.docx, stack.docx_alt, _CHARSET[fam], "roman"), (stack.docx_sans, stack.docx_alt, _CHARSET[fam],
+                                                                        "swiss")]
+    wanted += [(font, alt, "00", "auto") for _style, font, alt in DOCX_FALLBACK]
+    for name, alt, charset, generic in wanted:
         if name in present:
             continue
         font = etree.SubElement(root, WQ + "font")
         font.set(WQ + "name", name)
-        ensure_child(font, "altName", val=stack.docx_alt)
-        ensure_child(font, "charset", val=_CHARSET[fam])
+        ensure_child(font, "altName", val=alt)
+        ensure_child(font, "charset", val=charset)
         ensure_child(font, "family", val=generic)
         ensure_child(font, "pitch", val="variable")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -23,7 +23,7 @@ from ..core.errors import RenderError
 from ..core.labels import label
 from ..core.langtag import family, is_cjk_tag
 from ..core.model import Book, BookMeta, to_json
-from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, font_face_css
+from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, fallback_names, font_face_css
 from ..resources import Resource
 from ..transforms.cjk import QUARTER_EM
 from .epub_a11y import add_metadata, add_page_list, census, package_language
@@ -169,8 +169,8 @@ class _Package:
 
     def add_style(self) -> None:
         """The stylesheet, with the embedded fonts' rules and the vertical writing mode."""
-        style = stylesheet(self.ctx.options.theme, "epub", self.lang)
         fonts = _embedded_fonts(self.book, self.ctx)
+        style = stylesheet(self.ctx.options.theme, "epub", self.lang, fallback_names(fonts))
         for font in fonts:
             self.out.add_item(epub.EpubItem(uid=f"font-{Path(font.file_name).stem}", file_name=font.file_name,
                                             media_type=MEDIA_TYPE, content=font.data))

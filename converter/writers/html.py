@@ -219,11 +219,11 @@ class HtmlRenderer:
     def _figure(self, f: Figure) -> str:
         caption = f"<figcaption>{self.inlines(f.caption)}</figcaption>" if f.caption else ""
         resource = self.resources.get(f.image.src)
+        if resource is None:  # the caption shows below the frame, not in it as well
+            return (f'<figure class="placeholder">{self._placeholder(f.image, block=True)}'
+                    f"{caption}</figure>")
         # The caption is the image's text alternative when the post gives none.
         image = replace(f.image, alt=text_alternative(f.image, f.caption))
-        if resource is None:
-            return (f'<figure class="placeholder">{self._placeholder(image, block=True)}'
-                    f"{caption}</figure>")
         return f"<figure>{self._img(image, resource)}{caption}</figure>"
 
     def _table(self, t: Table, offset: int) -> str:
@@ -334,9 +334,11 @@ class HtmlRenderer:
             link = f'<a class="placeholder-url" href="{url}">{url}</a>'
         else:  # never a link inside a link
             link = f'<span class="placeholder-url">{url}</span>'
+        reason = self.resources.reason(image.src)
+        why = f'<span class="placeholder-reason">({esc(reason)})</span> ' if reason else ""
         tag = "div" if block else "span"
         return (f'<{tag} class="image-placeholder"><span class="placeholder-label">[{label}]</span> '
-                f"{link}</{tag}>")
+                f"{why}{link}</{tag}>")
 
     def _note(self, note: Note) -> str:
         inner_blocks = note.blocks

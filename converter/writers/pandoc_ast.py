@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..core.labels import embed_label
+from ..core.labels import embed_label, label as text_label
 from ..core.langtag import family, is_rtl
 from ..core.model import (
     Attrs, Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Document, Embed, Emph,
@@ -21,7 +22,8 @@ from ..core.model import (
 )
 from ..core.tree import block_texts, inline_text, text_alternative
 from ..core.urls import is_web_url
-from ..fonts.policy import stack_for
+from ..fonts.files import cmap, find_face
+from ..fonts.policy import DOCX_FALLBACK, LATIN, STACKS, stack_for
 from ..resources import ResourceLookup
 
 Json = Any
@@ -77,6 +79,25 @@ def _grid(rows) -> tuple[int, list[int]]:
 
 
 _EMPTY_CELL = [_NO_ATTR, {"t": "AlignDefault"}, 1, 1, []]
+# Runs of symbols (Unicode So, Sm) and emoji, with their joiners and variation selectors.
+_SYMBOL_RUN_RE = re.compile("((?:[\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff][\ufe0e\ufe0f\u200d]*)+)")
+
+
+@cache
+def _face_lacks(fam: str) -> frozenset[int]:
+    """Symbol and emoji code points that the DOCX text face of ``fam`` has no glyph for."""
+    stack = STACKS.get(fam, LATIN)
+    face = find_face(stack.docx)
+    have = cmap(face.path, face.index) if face else frozenset()
+    symbols = set(range(0x2190, 0x2c00)) | set(range(0x2600, 0x27c0)) | set(range(0x1F000, 0x1FB00))
+    return frozenset(symbols - have)
+
+
+def _fallback_style(piece: str, lacking: frozenset[int]) -> str | None:
+    """The fallback style of a run of symbols, or None when the text face has them all."""
+    if not any(ord(c) in lacking for c in piece):
+        return None
+    return DOCX_FALLBACK[1][0] if any(ord(c) >= 0x1F000 for c in piece) else DOCX_FALLBACK[0][0]
 
 
 class PandocBuilder:
@@ -98,7 +119,7 @@ class PandocBuilder:
 
     def inline(self, i: Inline) -> list[Json]:
         if isinstance(i, Text):
-            return text_inlines(i.text)
+            return self._text(i.text)
         wrappers: dict[type, str] = {Emph: "Emph", Strong: "Strong", Strike: "Strikeout",
                                      Superscript: "Superscript", Subscript: "Subscript"}
         if type(i) in wrappers:
@@ -129,14 +150,31 @@ class PandocBuilder:
             return [{"t": "RawInline", "c": ["openxml", ruby_openxml(inline_text(i.base), i.text, self.lang)]}]
         raise TypeError(f"unknown inline {type(i).__name__}")
 
+    def _text(self, text: str) -> list[Json]:
+        """Words and spaces; symbols and emoji that the language's face lacks in a span of the
+        style that names a face which has them (``policy.DOCX_FALLBACK``)."""
+        if not _SYMBOL_RUN_RE.search(text):
+            return text_inlines(text)
+        lacking = _face_lacks(family(self.lang))
+        out: list[Json] = []
+        for piece in _SYMBOL_RUN_RE.split(text):
+            style = _fallback_style(piece, lacking) if piece else None
+            if style is None:
+                out.extend(text_inlines(piece))
+            else:
+                out.append({"t": "Span", "c": [custom_style(style), text_inlines(piece)]})
+        return out
+
     def _placeholder_inlines(self, image: Image) -> list[Json]:
-        label = text_inlines(f"[{image.alt or image.title or 'Image'}]")
+        label = text_inlines(f"[{image.alt or image.title or text_label('image', self.lang)}]")
+        reason = self.resources.reason(image.src)
+        why = text_inlines(f"({reason})") + [{"t": "Space"}] if reason else []
         source = self.resources.source(image.src)  # a resolved image this format cannot show has an id
         if source.startswith(("http://", "https://")):
             url = [{"t": "Link", "c": [_NO_ATTR, [{"t": "Str", "c": source}], [source, ""]]}]
         else:
             url = [{"t": "Str", "c": source}]
-        return [{"t": "Span", "c": [attr(classes=("image-placeholder",)), label + [{"t": "Space"}] + url]}]
+        return [{"t": "Span", "c": [attr(classes=("image-placeholder",)), label + [{"t": "Space"}] + why + url]}]
 
     # ------------------------------------------------------------------ blocks
     def blocks(self, nodes: tuple[Block, ...], offset: int = 1) -> list[Json]:

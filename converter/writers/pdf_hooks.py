@@ -17,6 +17,8 @@ These hooks use that order:
   used, as in one document.
 - **Fonts.** Each font's original file (digest, size, face index) and the glyphs the chunk
   uses are recorded, so that the joined PDF can carry one subset per face (``pdf_fonts``).
+- **Justification.** CJK lines are justified between characters (``pdf_justify``, installed
+  with these hooks).
 
 The hooks touch WeasyPrint internals: they are checked against the pinned version and
 :func:`install` refuses any other.
@@ -35,6 +37,8 @@ import weasyprint.layout as wlayout
 import weasyprint.pdf.fonts as wfonts
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.page import set_page_type_computed_styles
+
+from . import pdf_justify
 
 SUPPORTED = ("70.",)
 
@@ -123,3 +127,4 @@ def install() -> None:
     wlayout.make_margin_boxes = _make_margin_boxes
     LayoutContext.get_string_or_element_for = _get_string_or_element_for
     wfonts.Font.clean = _clean
+    pdf_justify.install()

@@ -95,10 +95,11 @@ def chain(theme: Path) -> list[Path]:
     return folders
 
 
-def stylesheet(theme: Path, medium: str, lang: str) -> str:
-    """The full CSS for ``medium`` ('print' or 'epub') for a book in ``lang``: font rules,
-    then ``common.css`` and ``<medium>.css`` of each theme of the chain, root first."""
-    parts = [font_css(settings(theme).fonts, lang)]
+def stylesheet(theme: Path, medium: str, lang: str, fallback: tuple[str, ...] = ()) -> str:
+    """The full CSS for ``medium`` ('print' or 'epub') for a book in ``lang``: font rules
+    (every stack ending with the ``fallback`` families), then ``common.css`` and
+    ``<medium>.css`` of each theme of the chain, root first."""
+    parts = [font_css(settings(theme).fonts, lang, fallback)]
     for folder in chain(theme):
         for name in ("common.css", f"{medium}.css"):
             if (folder / name).is_file():
