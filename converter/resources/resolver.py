@@ -23,6 +23,8 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..core import digests
+from ..core.cachestore import content_key
 from ..core.diagnostics import Diagnostics
 from ..core.model import Document, Image
 from ..core.options import ResourceOptions
@@ -314,6 +316,7 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
     writers then draw a placeholder) with a warning that says why. An image some output
     format cannot show is pointed at its resource, with a warning naming that format."""
     post_path = Path(doc.meta.source_path or ".")
+    changes: list[str] = []
 
     def fix(node):
         if not isinstance(node, Image):
@@ -327,6 +330,13 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
             return node
         for target, reason in resolver.problems(resource.id):
             diag.warn("image-unavailable", f"{node.src[:200]}: placeholder in {target.upper()}: {reason}")
+        changes.append(f"{node.src}\n{resource.id}")
         return dataclasses.replace(node, src=resource.id)
 
-    return dataclasses.replace(doc, blocks=tuple(map_tree(b, fix) for b in doc.blocks))
+    blocks = tuple(map_tree(b, fix) for b in doc.blocks)
+    if not changes:
+        return doc
+    # The new document is the old one with these sources replaced, in this order: its digest
+    # follows from theirs without hashing it again (the writers' cache keys).
+    return digests.remember(dataclasses.replace(doc, blocks=blocks),
+                            content_key("images", digests.digest(doc), *changes))
