@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from urllib.parse import quote
 
 from .assemble.books import assemble
 from .assemble.cover import render_cover
+from .core import digests
 from .core.cachestore import CacheStore, code_fingerprint, content_key
 from .core.diagnostics import Diagnostic, Diagnostics
 from .core.errors import ConverterError, SourceError
@@ -46,6 +48,8 @@ from .writers.output import atomic_target, output_lock, safe_stem, unique_stem
 from .writers.theme import settings as theme_settings
 
 CACHE_FOLDER = ".converter-cache"
+# How often the build cache is looked through for entries to remove.
+PRUNE_EVERY = 24 * 3600
 WAITING = "waiting for another build writing into the output folder"
 
 
@@ -160,6 +164,11 @@ def read_all(found: list[Discovered], options: ReadOptions, jobs: int = 0, store
 
     _read_many([found[i] for i in todo], options, jobs, done)
     progress.finish("reading")
+    for key, result in zip(keys, results):
+        if key and result is not None and result.doc is not None:
+            # The read's key names the document: later cache keys of its chapter use it
+            # instead of hashing the document again.
+            digests.remember(result.doc, key)
     return results  # type: ignore[return-value]
 
 
@@ -290,7 +299,8 @@ def _read(inputs: tuple[str, ...], options: BuildOptions, report: BuildReport, j
 
 
 def _store(options: BuildOptions, kind: str) -> CacheStore | None:
-    """The build cache's entries of ``kind`` (``posts``, ``pdf``), or None with --no-cache."""
+    """The build cache's entries of ``kind`` (``posts``, ``links``, ``pdf``...), or None with
+    --no-cache."""
     return CacheStore(cache_dir(options) / "build" / kind) if options.build_cache else None
 
 
@@ -324,7 +334,8 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progr
                 continue
             try:
                 with clock.stage("assembling"):
-                    books = assemble(docs, options.book, default_title, report.diagnostics)
+                    books = assemble(docs, options.book, default_title, report.diagnostics,
+                                     store=_store(options, "links"))
             except Exception as exc:  # noqa: BLE001 - reported, and the other specs still build
                 report.failures.append(_internal("assembling the books", exc))
                 continue
@@ -351,10 +362,28 @@ def build_all(specs: list[tuple[tuple[str, ...], BuildOptions]], progress: Progr
                     except OSError as exc:
                         report.failures.append(ConverterError(
                             f"cannot write into the output folder: {exc.strerror or exc}", path=options.output_dir))
+    digests.forget()
     for folder in {cache_dir(options) / "build" for _, options in specs if options.build_cache}:
-        for kind in (folder.iterdir() if folder.is_dir() else ()):
-            CacheStore(kind).prune()  # entries unused for a month
+        _prune(folder)
     return report
+
+
+def _prune(folder: Path) -> None:
+    """Remove the build cache's entries unused for a month, at most once a day: looking at
+    every entry costs a noticeable part of a build that reuses them all."""
+    stamp = folder / ".pruned"
+    try:
+        if time.time() - stamp.stat().st_mtime < PRUNE_EVERY:
+            return
+    except OSError:
+        pass
+    for kind in (folder.iterdir() if folder.is_dir() else ()):
+        if kind.is_dir():
+            CacheStore(kind).prune()
+    try:
+        stamp.touch()
+    except OSError:
+        pass
 
 
 def _internal(doing: str, exc: Exception) -> ConverterError:

@@ -174,3 +174,52 @@ def test_links_between_posts_become_chapter_links():
     # A post alone keeps its links as they are.
     [alone] = assemble([source], BookOptions(), "x")
     assert links(alone.chapters[0])[0] == "https://iyouport.org/%E7%9B%AE#sec"
+
+
+def _linked_posts(second_has_section: bool = True, second_url: str = "https://blog.example/b/") -> list[Document]:
+    section = Heading(1, (Text("小节"),), Attrs(id="sec")) if second_has_section else Heading(1, (Text("小节"),))
+    return [
+        post("a", "2020-01-01", url="https://blog.example/a/", blocks=[Paragraph((
+            Link((Text("b"),), "https://blog.example/b/#sec"), Link((Text("x"),), "../elsewhere/")))]),
+        post("b", "2020-01-02", url=second_url, blocks=[section, Paragraph((Text("正文。"),))]),
+        post("c", "2020-01-03", blocks=[Paragraph((Link((Text("y"),), "../nowhere/"),))]),  # no address
+    ]
+
+
+def _relink(docs, store, site_url: str = "") -> tuple[list[Document], list]:
+    from converter.assemble.crosslinks import link_chapters
+    from converter.core.model import Book, BookMeta, Part
+
+    diag = Diagnostics()
+    book = link_chapters(Book(BookMeta(title="t"), (Part(tuple(docs)),)), site_url, diag, store)
+    return list(book.chapters), [(d.code, d.message) for d in diag.items]
+
+
+def test_relinked_chapters_come_from_the_build_cache_until_what_they_depend_on_changes(tmp_path):
+    from converter.core.cachestore import CacheStore
+
+    store = CacheStore(tmp_path / "links")
+    docs = _linked_posts()
+    expected = _relink(docs, None)
+    assert links(expected[0][0])[0] == "chapter:2#sec" and expected[1]  # the relative link warns
+    assert _relink(docs, store) == expected and store.misses == 3 and store.hits == 0
+    # Nothing changed: every chapter is reused, with its warnings.
+    again = _relink(docs, store)
+    assert again == expected and store.hits == 3
+    # Reused chapters that relinking left alone are the very documents read.
+    assert again[0][1] is docs[1]
+    # The target lost the id a link's fragment names: the linking chapter is relinked.
+    hits = store.hits
+    changed = _linked_posts(second_has_section=False)
+    result = _relink(changed, store)
+    assert result == _relink(changed, None) and links(result[0][0])[0] == "chapter:2"
+    # b is another document now (a miss); a's entry is found, but the fragment it relied on is
+    # gone, so it is relinked (its link lost the fragment above); c is reused.
+    assert store.hits - hits == 2 and store.misses == 4
+    # Another site address, or a post moved to another address: nothing is reused.
+    hits = store.hits
+    assert _relink(docs, store, site_url="https://blog.example/") == _relink(docs, None, "https://blog.example/")
+    moved = _linked_posts(second_url="https://blog.example/moved/")
+    assert _relink(moved, store) == _relink(moved, None)
+    assert store.hits == hits
+    assert links(_relink(moved, store)[0][0])[0] == "https://blog.example/b/#sec"

@@ -265,3 +265,56 @@ def test_cache_entries_are_verified_and_old_ones_pruned(tmp_path):
     os.close(fd)
     os.utime(stale, (old, old))
     assert store.prune() == 2 and store.get(key) is None
+
+
+def test_unchanged_chapters_and_pieces_are_reused_and_what_changes_is_made_again(posts, tmp_path, monkeypatch):
+    from converter.writers import docx_merge
+    from converter.writers import html as html_writer
+
+    work = tmp_path / "posts"
+    shutil.copytree(posts, work)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(docx_writer, "PIECE_CHARS", 300)
+    rendered: list[str] = []
+    joined: list[int] = []
+    render, contribute = html_writer.HtmlRenderer.chapter, docx_merge.contribution
+
+    def spy_render(self, doc, *args, **kwargs):
+        rendered.append(doc.meta.title)
+        return render(self, doc, *args, **kwargs)
+
+    def spy_contribution(package, index):
+        joined.append(index)
+        return contribute(package, index)
+
+    monkeypatch.setattr(html_writer.HtmlRenderer, "chapter", spy_render)
+    monkeypatch.setattr(docx_writer, "contribution", spy_contribution)
+
+    def run(out: str, **kwargs) -> None:
+        rendered.clear()
+        joined.clear()
+        build(work, tmp_path / out, chunk_chars=10**9, print_mode=kwargs.get("print_mode", False),
+              monkeypatch=monkeypatch, cache=kwargs.get("cache", cache), formats=("epub", "docx"))
+
+    run("warm")
+    chapters, pieces = len(rendered), len(joined)
+    assert chapters == len(list(work.glob("*.md"))) and pieces > 3
+    # Nothing changed: every chapter page and every piece comes from the cache.
+    run("warm")
+    assert rendered == [] and joined == []
+    # A post's body changes: its page and its piece only (the post linking to it is reused).
+    second = work / "2024-01-02-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\n\n补充的一句。\n", encoding="utf-8")
+    run("warm")
+    assert rendered == ["第二篇"] and len(joined) == 1
+    # The post moves to another address: the post linking to it links elsewhere now.
+    second.write_text(second.read_text(encoding="utf-8").replace("/posts/second/", "/posts/moved/"),
+                      encoding="utf-8")
+    run("warm")
+    assert sorted(rendered) == ["第一篇", "第二篇"] and 1 <= len(joined) <= 2
+    run("cold", cache=None)
+    for fmt in ("epub", "docx"):
+        assert (tmp_path / "warm" / f"book.{fmt}").read_bytes() == (tmp_path / "cold" / f"book.{fmt}").read_bytes()
+    # A setting that changes the pages (print mode): every chapter is made again.
+    run("warm", print_mode=True)
+    assert len(rendered) == chapters

@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 
+from ..core.cachestore import CacheStore
 from ..core.diagnostics import Diagnostics
 from ..core.labels import label
 from ..core.langtag import canonical
@@ -67,9 +68,11 @@ def _source(chapters: Sequence[Document]) -> str:
 
 
 def make_book(parts: Sequence[Part], options: BookOptions, title: str,
-              volume: str = "", series: str = "", series_index: int = 0, diag: Diagnostics | None = None) -> Book:
+              volume: str = "", series: str = "", series_index: int = 0, diag: Diagnostics | None = None,
+              store: CacheStore | None = None) -> Book:
     """One book of ``parts`` (chapters already ordered) with metadata derived from them; a
-    volume has its own language (a year of English posts in a Chinese blog is English)."""
+    volume has its own language (a year of English posts in a Chinese blog is English).
+    ``store``: the build cache's relinked chapters (see ``crosslinks.link_chapters``)."""
     chapters = [doc for part in parts for doc in part.chapters]
     dates = sorted((d.meta.date for d in chapters if d.meta.date), key=date_key)
     changed = [date_key(d.meta.updated or d.meta.date) for d in chapters if d.meta.updated or d.meta.date]
@@ -97,7 +100,7 @@ def make_book(parts: Sequence[Part], options: BookOptions, title: str,
         volume=volume,
         series_index=series_index,
     )
-    return link_chapters(Book(meta, tuple(parts)), options.site_url, diag)
+    return link_chapters(Book(meta, tuple(parts)), options.site_url, diag, store)
 
 
 def _parts(chapters: Sequence[Document], options: BookOptions, lang: str) -> tuple[Part, ...]:
@@ -125,9 +128,9 @@ def _volumes(chapters: list[Document], options: BookOptions, lang: str) -> list[
 
 
 def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
-             diag: Diagnostics | None = None) -> list[Book]:
+             diag: Diagnostics | None = None, store: CacheStore | None = None) -> list[Book]:
     """Books for ``docs``: one per post with ``per_post`` (or a single post), else one, or
-    one per volume when ``options.split`` asks for it."""
+    one per volume when ``options.split`` asks for it; ``store`` as for :func:`make_book`."""
     diag = diag if diag is not None else Diagnostics()
     chosen = drop_duplicates(select(docs, options.filters, diag), chapter_order, diag)
     chapters = ordered(chosen, options.order)
@@ -135,7 +138,8 @@ def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
         return []
     if options.per_post or len(chapters) == 1:
         single = len(chapters) == 1 and options.title
-        return [make_book((Part((doc,)),), options, options.title if single else doc.meta.title, diag=diag)
+        return [make_book((Part((doc,)),), options, options.title if single else doc.meta.title, diag=diag,
+                          store=store)
                 for doc in chapters]
     lang = book_language(chapters, options.lang)  # of the whole series: labels agree across volumes
     title = options.title or default_title
@@ -145,5 +149,6 @@ def assemble(docs: Sequence[Document], options: BookOptions, default_title: str,
         books.append(make_book(
             _parts(docs_in_volume, options, lang), options,
             f"{title} · {volume}" if volume else title,
-            volume=volume, series=title if volume else "", series_index=index if volume else 0, diag=diag))
+            volume=volume, series=title if volume else "", series_index=index if volume else 0, diag=diag,
+            store=store))
     return books

@@ -25,8 +25,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..core import digests
+from ..core.cachestore import CacheStore, code_fingerprint, content_key
 from ..core.diagnostics import Diagnostics
-from ..core.model import Book, Document, Link, Span, chapter_link, chapter_target
+from ..core.model import Book, Document, Link, Span, chapter_link, chapter_target, from_data, to_data
 from ..core.tree import map_tree
 from ..core.urls import SCHEME_RE, is_web_url
 from ..transforms.links import collect_ids
@@ -105,6 +107,13 @@ class _Index:
                 for name in (stem, f"{path.parent.name}/{path.stem}"):
                     unique(index.names, name.casefold(), number)
         return index
+
+    def fingerprint(self) -> str:
+        """A digest of everything the index maps: links resolve alike under equal ones."""
+        tables = (sorted(self.urls.items()), sorted(self.paths.items()),
+                  sorted((str(k), v) for k, v in self.files.items()), sorted(self.names.items()),
+                  sorted(self.lasts.items()))
+        return content_key(repr(tables))
 
     def by_address(self, url: str, doc: Document) -> int | None:
         """The chapter an absolute address or a site path names."""
@@ -191,30 +200,96 @@ def _resolve(url: str, doc: Document, index: _Index | None, site_url: str) -> tu
     return "", None, f"link to {url[:80]!r} cannot be resolved ({why}); kept as text"
 
 
-def link_chapters(book: Book, site_url: str = "", diag: Diagnostics | None = None) -> Book:
-    """``book`` with every link resolved (see the module docstring)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Relinked:
+    """One chapter with its links resolved, and what that depended on besides the chapter
+    and the index: whether each target chapter had the fragment asked for."""
+
+    doc: Document
+    warnings: tuple[tuple[str, str], ...]  # (code, message), in the order they were met
+    fragments: tuple[tuple[int, str, bool], ...]  # (chapter, fragment, found)
+
+
+def _relink(doc: Document, index: _Index | None, site_url: str, ids_of) -> _Relinked:
+    """``doc`` with every link resolved."""
+    warnings: list[tuple[str, str]] = []
+    fragments: list[tuple[int, str, bool]] = []
+
+    def fix(node):
+        if not isinstance(node, Link):
+            return node
+        url, number, warning = _resolve(node.url, doc, index, site_url)
+        if warning:
+            warnings.append(("link-unresolved" if not url else "link-guessed", warning))
+        if not url:
+            return Span(node.content)
+        if number is None:
+            return node if url == node.url else dataclasses.replace(node, url=url)
+        fragment = node.url.partition("#")[2]
+        found = fragment in ids_of(number)
+        fragments.append((number, fragment, found))
+        return dataclasses.replace(node, url=chapter_link(number, fragment if found else ""))
+
+    blocks = tuple(map_tree(b, fix) for b in doc.blocks)
+    unchanged = all(a is b for a, b in zip(blocks, doc.blocks))  # map_tree reuses untouched nodes
+    return _Relinked(doc if unchanged else dataclasses.replace(doc, blocks=blocks), tuple(warnings),
+                     tuple(fragments))
+
+
+def _encode(relinked: _Relinked, doc: Document) -> bytes:
+    return json.dumps({"doc": None if relinked.doc is doc else to_data(relinked.doc),
+                       "warnings": relinked.warnings, "fragments": relinked.fragments},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _decode(data: bytes, doc: Document, ids_of) -> _Relinked | None:
+    """The cached relinking of ``doc``, or None when it is of another shape or a target
+    chapter's ids no longer give the fragments it found (or did not)."""
+    try:
+        entry = json.loads(data)
+        fragments = tuple((int(n), str(f), bool(found)) for n, f, found in entry["fragments"])
+        if any((f in ids_of(n)) != found for n, f, found in fragments):
+            return None
+        new = doc if entry["doc"] is None else from_data(entry["doc"])
+        return _Relinked(new, tuple((str(c), str(m)) for c, m in entry["warnings"]), fragments)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def link_chapters(book: Book, site_url: str = "", diag: Diagnostics | None = None,
+                  store: CacheStore | None = None) -> Book:
+    """``book`` with every link resolved (see the module docstring).
+
+    With a ``store`` (the build cache), a chapter relinked before against the same index of
+    the book's posts and the same ``site_url`` is taken from it: its key is the chapter's
+    digest and the index's, and the entry says which fragments of which chapters it found,
+    which are checked again (an edited target may have lost or gained the id)."""
     chapters = book.chapters
     index = _Index.of(chapters) if len(chapters) > 1 else None
-    ids = [collect_ids(doc) for doc in chapters]
+    ids: dict[int, frozenset[str]] = {}
+
+    def ids_of(number: int) -> frozenset[str]:
+        if number not in ids:
+            ids[number] = frozenset(collect_ids(chapters[number - 1]))
+        return ids[number]
+
+    context = content_key("links", code_fingerprint(), site_url, index.fingerprint() if index else "")
 
     def relink(doc: Document) -> Document:
-        def fix(node):
-            if not isinstance(node, Link):
-                return node
-            url, number, warning = _resolve(node.url, doc, index, site_url)
-            if warning and diag is not None:
-                diag.warn("link-unresolved" if not url else "link-guessed", warning, path=doc.meta.source_path)
-            if not url:
-                return Span(node.content)
-            if number is None:
-                return node if url == node.url else dataclasses.replace(node, url=url)
-            fragment = node.url.partition("#")[2]
-            return dataclasses.replace(
-                node, url=chapter_link(number, fragment if fragment in ids[number - 1] else ""))
-
-        blocks = tuple(map_tree(b, fix) for b in doc.blocks)
-        unchanged = all(a is b for a, b in zip(blocks, doc.blocks))  # map_tree reuses untouched nodes
-        return doc if unchanged else dataclasses.replace(doc, blocks=blocks)
+        key = content_key(context, digests.digest(doc)) if store is not None else ""
+        data = store.get(key) if store is not None else None
+        relinked = _decode(data, doc, ids_of) if data is not None else None
+        if relinked is None:
+            relinked = _relink(doc, index, site_url, ids_of)
+            if store is not None:
+                store.put(key, _encode(relinked, doc))
+        if diag is not None:
+            for code, message in relinked.warnings:
+                diag.warn(code, message, path=doc.meta.source_path)
+        if relinked.doc is doc or not key:
+            return relinked.doc
+        # Named by the key and the fragments found: what the new document follows from.
+        return digests.remember(relinked.doc, content_key(key, json.dumps(relinked.fragments)))
 
     parts = tuple(dataclasses.replace(part, chapters=tuple(relink(d) for d in part.chapters))
                   for part in book.parts)

@@ -50,7 +50,9 @@ def site_roots(input_roots: tuple[Path, ...], explicit: tuple[Path, ...] = ()) -
     for each input folder its site (if it is inside one), the folder itself, and what is
     served at the root (``static/``)."""
     out: list[Path] = [p.resolve() for p in explicit]
-    for root in (r.resolve() for r in input_roots):
+    # Every post names its input folder: a book of a thousand posts gives the same root a
+    # thousand times, and each would cost a walk up the folders.
+    for root in dict.fromkeys(r.resolve() for r in input_roots):
         site = _site_of(root)
         for base in ((site,) if site is not None and site != root else ()) + (root,):
             out.append(base)

@@ -23,11 +23,13 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..core import digests
+from ..core.cachestore import content_key
 from ..core.diagnostics import Diagnostics
 from ..core.model import Document, Image
 from ..core.options import ResourceOptions
 from ..core.progress import Progress
-from ..core.tree import map_tree
+from ..core.tree import iter_tree, map_tree
 from .cache import Cache
 from .fetch import Fetcher, split_url
 from .images import TARGETS, Sniffed, Variants, resource_id, sniff
@@ -289,16 +291,8 @@ class Resolver:
 
 
 def _images(doc: Document) -> Iterator[Image]:
-    found: list[Image] = []
-
-    def collect(node):
-        if isinstance(node, Image):
-            found.append(node)
-        return node
-
-    for block in doc.blocks:
-        map_tree(block, collect)
-    return iter(found)
+    # A walk, not map_tree: nothing is rebuilt, and every chapter of a book is walked.
+    return (node for node in iter_tree(doc.blocks) if isinstance(node, Image))
 
 
 def image_requests(docs: Iterable[Document]) -> Iterator[ImageRequest]:
@@ -313,7 +307,10 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
     """Point every image of ``doc`` at its resource id, or leave its ``src`` as it was (the
     writers then draw a placeholder) with a warning that says why. An image some output
     format cannot show is pointed at its resource, with a warning naming that format."""
+    if next(_images(doc), None) is None:
+        return doc  # (a walk that stops at the first image costs less than rebuilding the tree)
     post_path = Path(doc.meta.source_path or ".")
+    changes: list[str] = []
 
     def fix(node):
         if not isinstance(node, Image):
@@ -327,6 +324,13 @@ def resolve_images(doc: Document, resolver: Resolver, diag: Diagnostics) -> Docu
             return node
         for target, reason in resolver.problems(resource.id):
             diag.warn("image-unavailable", f"{node.src[:200]}: placeholder in {target.upper()}: {reason}")
+        changes.append(f"{node.src}\n{resource.id}")
         return dataclasses.replace(node, src=resource.id)
 
-    return dataclasses.replace(doc, blocks=tuple(map_tree(b, fix) for b in doc.blocks))
+    blocks = tuple(map_tree(b, fix) for b in doc.blocks)
+    if not changes:
+        return doc
+    # The new document is the old one with these sources replaced, in this order: its digest
+    # follows from theirs without hashing it again (the writers' cache keys).
+    return digests.remember(dataclasses.replace(doc, blocks=blocks),
+                            content_key("images", digests.digest(doc), *changes))

@@ -18,14 +18,15 @@ from pathlib import Path
 
 import pypandoc
 
+from ..core import digests
 from ..core.cachestore import code_fingerprint, content_key
 from ..core.errors import RenderError
 from ..core.langtag import family
-from ..core.model import Book, to_data, to_json
+from ..core.model import Book, to_data
 from .chunking import chunk_bounds
 from .docx_fixup import fix_book, fix_piece
 from .docx_front import core_properties, front_matter
-from .docx_merge import merge_packages
+from .docx_merge import contribution, join
 from .docx_reference import patched_reference
 from .logcapture import capture_logs
 from .pandoc_ast import PandocBuilder, Unit, book_units, pandoc_document, unit_blocks
@@ -91,29 +92,51 @@ class DocxWriter:
         for piece in pieces:
             piece.key = content_key(base, front if not piece.units else "", *(
                 f"{u.number}\x1f{u.level}\x1f{u.after_part}\x1f{u.part_title}\x1f{u.part_index}\x1f"
-                + (to_json(u.doc) if u.doc is not None else "") for u in piece.units))
-        packages = self._packages(book, pieces, reference, style, ctx, target)
-        parts, order = merge_packages(packages)
+                + (digests.digest(u.doc) if u.doc is not None else "") for u in piece.units))
+        base, contributions = self._contributions(book, pieces, reference, style, ctx, target)
+        parts, order = join(base, contributions)
         parts = fix_book(parts, lang, core_properties(book.meta))
         target.write_bytes(zipped([(name, parts[name]) for name in order],
                                   zip_time(book.meta.modified or book.meta.date)))
 
-    def _packages(self, book: Book, pieces: list[_Piece], reference: bytes, style: str, ctx,
-                  target: Path) -> list[dict[str, bytes]]:
-        """Each piece's package: from the build cache, or converted by pandoc now (pieces in
-        parallel: pandoc is one process per piece)."""
+    def _contributions(self, book: Book, pieces: list[_Piece], reference: bytes, style: str, ctx,
+                       target: Path) -> tuple[dict[str, bytes], list[dict[str, bytes]]]:
+        """The first piece's package (the base of the document) and what each later piece adds
+        to it (``docx_merge.contribution``): from the build cache when the same piece was at
+        the same place before, else made of its package."""
         cache = ctx.cache
         from . import stage as writing
 
         stage = writing(self.name)
         ctx.progress.start(stage, len(pieces))
+        keys = [content_key(piece.key, "contribution", str(index)) for index, piece in enumerate(pieces)]
         found: dict[int, dict[str, bytes]] = {}
-        for index, piece in enumerate(pieces):
+        for index in range(1, len(pieces)):
+            data = cache.get(keys[index]) if cache is not None else None
+            if data is not None:
+                found[index] = _unzip(data)
+                ctx.progress.advance(stage, note="from the cache")
+        todo = [i for i in range(len(pieces)) if i == 0 or i not in found]
+        packages = self._packages(book, pieces, todo, reference, style, ctx, target, stage)
+        for index in (i for i in todo if i):
+            found[index] = contribution(packages[index], index)
+            if cache is not None:  # stored, not deflated: the cache compresses its entries itself
+                cache.put(keys[index], zipped(list(found[index].items()), stored=tuple(found[index])))
+        return packages[0], [found[i] for i in range(1, len(pieces))]
+
+    def _packages(self, book: Book, pieces: list[_Piece], wanted: list[int], reference: bytes, style: str, ctx,
+                  target: Path, stage: str) -> dict[int, dict[str, bytes]]:
+        """The packages of the pieces ``wanted``: from the build cache, or converted by pandoc
+        now (pieces in parallel: pandoc is one process per piece)."""
+        cache = ctx.cache
+        found: dict[int, dict[str, bytes]] = {}
+        for index in wanted:
+            piece = pieces[index]
             data = cache.get(piece.key) if cache is not None else None
             if data is not None:
                 found[index] = _unzip(data)
                 ctx.progress.advance(stage, note="from the cache")
-        todo = [i for i in range(len(pieces)) if i not in found]
+        todo = [i for i in wanted if i not in found]
         if todo:
             with tempfile.TemporaryDirectory(prefix="converter-docx-") as tmp:
                 reference_path = Path(tmp) / "reference.docx"
@@ -127,7 +150,7 @@ class DocxWriter:
                         ctx.progress.advance(stage)
                         if cache is not None:
                             cache.put(pieces[index].key, zipped(list(package.items())))
-        return [found[i] for i in range(len(pieces))]
+        return found
 
     def _convert(self, book: Book, piece: _Piece, index: int, reference: Path, style: str, ctx,
                  target: Path) -> dict[str, bytes]:

@@ -18,11 +18,12 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from ..core import digests
 from ..core.cachestore import code_fingerprint, content_key
 from ..core.errors import RenderError
 from ..core.labels import label
 from ..core.langtag import family, is_cjk_tag
-from ..core.model import Book, BookMeta, to_json
+from ..core.model import Book, BookMeta
 from ..fonts.embed import MEDIA_TYPE, EmbeddedFont, embed_fonts, fallback_names, font_face_css
 from ..resources import Resource
 from ..transforms.cjk import QUARTER_EM
@@ -237,7 +238,9 @@ class _Package:
         same document, number and options) was rendered before."""
         cache = self.ctx.cache
         breaks = self.print_pages.get(number) or {}
-        key = content_key(self.key_base, str(number), to_json(doc), json.dumps(sorted(breaks.items())))\
+        # The chapter's digest, not its JSON: serializing every chapter of a large book costs
+        # more than rendering the few that changed.
+        key = content_key(self.key_base, str(number), digests.digest(doc), json.dumps(sorted(breaks.items())))\
             if cache is not None else ""
         entry = json.loads(cache.get(key) or "null") if cache is not None else None
         self.chapter_images = []
