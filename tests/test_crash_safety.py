@@ -8,6 +8,7 @@ import hashlib
 import os
 import pty
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -23,9 +24,9 @@ from .conftest import EXAMPLES, converter_cmd
 from .httpserver import Route, Server
 
 FORMATS = ("pdf", "epub", "docx")
-# What the build says (on a terminal) as it enters each stage.
-PHASES = {"reading": "· reading", "fetching": "· resolving images", "laying out": ".pdf",
-          "writing": (".epub", ".docx")}
+# What the build's progress display says (on a terminal) as it enters each stage.
+PHASES = {"reading": "reading", "fetching": "images", "laying out": "laying out",
+          "writing": ("writing epub", "writing docx")}
 KILLS = 20
 
 
@@ -81,12 +82,14 @@ def _kill_during(command: list[str], phase: str, rng: random.Random) -> str:
                 return
             said.append(chunk.decode("utf-8", "replace"))
             text = "".join(said)
-            if any(n in line for line in text.splitlines() if "·" in line for n in needles):
+            if any(n in line for line in re.split(r"[\r\n]", text) for n in needles):
                 entered.set()
 
     reader = threading.Thread(target=listen, daemon=True)
     reader.start()
-    entered.wait(120)
+    # A build that never says it entered the phase fails the test: a kill after the build
+    # ended would prove nothing.
+    assert entered.wait(120), f"never entered {phase}: {''.join(said)[-500:]}"
     time.sleep(rng.uniform(0, 0.8 if phase in ("reading", "fetching") else 2.5))
     proc.send_signal(signal.SIGKILL)  # the build's own process, as a crash or the OOM killer would
     proc.wait()
