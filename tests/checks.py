@@ -493,10 +493,11 @@ def epub_uncovered(epub: Path) -> list[str]:
     """Characters of the EPUB's chapters (text and alt text of CJK-language chapters) that none of its
     embedded fonts maps: what a reading system would draw from its own fonts, or as tofu."""
     import io
-    import unicodedata
     import zipfile
 
     from fontTools.ttLib import TTFont
+
+    from converter.fonts.coverage import needs_glyph
     from lxml import etree
 
     with zipfile.ZipFile(epub) as z:
@@ -512,8 +513,7 @@ def epub_uncovered(epub: Path) -> list[str]:
                     continue
                 used.update("".join(root.itertext()))
                 used.update("".join(e.get("alt", "") for e in root.iter("{http://www.w3.org/1999/xhtml}img")))
-    return sorted(c for c in used if ord(c) not in have and not c.isspace()
-                  and unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") and not 0xFE00 <= ord(c) <= 0xFE0F)
+    return sorted(c for c in used if ord(c) not in have and needs_glyph(c))
 
 
 def pdf_notdef(pdf: Path) -> tuple[int, list[str]]:

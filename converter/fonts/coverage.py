@@ -56,10 +56,15 @@ def missing_glyphs(doc: Document, font_dirs: tuple[Path, ...] = ()) -> list[str]
         ch = chr(point)
         # A face the policy does not name may have it: fontconfig's fallback (PDF) and the
         # e-book's fallback subsets find it, so it is no tofu.
-        if not (ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= point <= 0xFE0F
-                or faces_with(ch)):
+        if needs_glyph(ch) and not faces_with(ch):
             out.append(ch)
     return sorted(out)
+
+
+def needs_glyph(ch: str) -> bool:
+    """False for what draws nothing: white space, controls, format characters (joiners,
+    bidi marks), line and paragraph separators, variation selectors."""
+    return not (ch.isspace() or unicodedata.category(ch) in _NO_GLYPH or 0xFE00 <= ord(ch) <= 0xFE0F)
 
 
 def describe(chars: list[str], limit: int = 12) -> str:

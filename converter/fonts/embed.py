@@ -23,7 +23,6 @@ import hashlib
 import io
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from ..core.model import (
     Block, BlockQuote, Book, BulletList, Code, CodeBlock, Div, Embed, Emph, Figure, Heading, Image, Inline,
     Link, Note, OrderedList, Paragraph, Ruby, Span, Strike, Strong, Subscript, Superscript, Table, Text,
 )
+from .coverage import needs_glyph
 from .files import Face, cmap, find_face, first_installed, outline_face_for
 from .policy import STACKS, fallback_families
 
@@ -208,7 +208,7 @@ def embed_fonts(book: Book, style: str = "serif", cache_dir: Path | None = None,
     out = []
     usage = _text_usage(book, book.meta.lang)
     # Whatever the book shows, in any language, that no embedded CJK subset draws.
-    uncovered = {c for chars in usage.values() for c in chars if _needs_glyph(c)}
+    uncovered = {c for chars in usage.values() for c in chars if needs_glyph(c)}
     for (fam, weight), chars in sorted(usage.items()):
         chars = chars | set(inserted)
         if fam not in STACKS or not any(ord(c) > 0x2e7f for c in chars):
@@ -228,12 +228,6 @@ def embed_fonts(book: Book, style: str = "serif", cache_dir: Path | None = None,
 
 
 FALLBACK_PREFIX = "Fallback "
-
-
-def _needs_glyph(ch: str) -> bool:
-    # Controls, format characters (joiners, variation selectors) and spaces draw nothing.
-    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp") \
-        and not 0xFE00 <= ord(ch) <= 0xFE0F
 
 
 def _fallbacks(chars: set[str], cache_dir: Path | None, font_dirs: tuple[Path, ...]) -> list[EmbeddedFont]:
